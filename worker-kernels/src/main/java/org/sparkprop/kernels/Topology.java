@@ -11,7 +11,7 @@ import java.util.Arrays;
  * {@link #weightOffset(int)} (element (o, i) at {@code weightOffset(l) + o + i·out}), followed by its
  * biases b_l (out) at {@link #biasOffset(int)}.
  */
-public record Topology(int[] sizes, Activation[] activations, Loss loss) {
+public record Topology(int[] sizes, Activation[] activations, Loss loss) implements java.io.Serializable {
 
     /** Upper bound on the number of parameters: a flat Java array, with room to spare. */
     public static final long MAX_PARAMETERS = 1L << 30;

@@ -1,0 +1,257 @@
+package org.sparkprop.kernels;
+
+import java.util.Arrays;
+
+/**
+ * {@link Network} in single precision: sgemm, float buffers and gradients; losses accumulated in double.
+ * The loops mirror {@link DoubleNetwork} line by line.
+ */
+final class FloatNetwork extends DenseNetwork<float[]> {
+    private static final float LEAKY_SLOPE = (float) Activation.LEAKY_SLOPE;
+
+    FloatNetwork(Topology topology) {
+        super(topology, Precision.FLOAT);
+    }
+
+    @Override
+    public float[] newArray(int length) {
+        return new float[length];
+    }
+
+    @Override
+    public float[] toCompute(double[] values) {
+        float[] result = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            result[i] = (float) values[i];
+        }
+        return result;
+    }
+
+    @Override
+    public void addTo(float[] values, double[] target) {
+        if (values.length != target.length) {
+            throw new IllegalArgumentException("addTo: values has " + values.length + " elements, target " + target.length);
+        }
+        for (int i = 0; i < values.length; i++) {
+            target[i] += values[i];
+        }
+    }
+
+    @Override
+    public void zero(float[] values) {
+        Arrays.fill(values, 0f);
+    }
+
+    @Override
+    int length(float[] values) {
+        return values.length;
+    }
+
+    @Override
+    double valueAt(float[] values, int index) {
+        return values[index];
+    }
+
+    @Override
+    void gemm(String transA, String transB, int m, int n, int k, float[] a, int aOffset, int lda,
+              float[] b, int bOffset, int ldb, boolean accumulate, float[] c, int cOffset, int ldc) {
+        Blas.instance().sgemm(transA, transB, m, n, k, 1f, a, aOffset, lda, b, bOffset, ldb, accumulate ? 1f : 0f, c, cOffset, ldc);
+    }
+
+    @Override
+    void gatherColumns(float[] dst, float[] src, int width, int[] rows, int from, int count) {
+        // dst is width × count, src width × blockRows
+        for (int c = 0; c < count; c++) {
+            System.arraycopy(src, rows[from + c] * width, dst, c * width, width);
+        }
+    }
+
+    @Override
+    void copyFromFloat(float[] dst, float[] src, int srcOffset, int length) {
+        System.arraycopy(src, srcOffset, dst, 0, length);
+    }
+
+    @Override
+    void copyToDouble(double[] dst, int dstOffset, float[] src, int length) {
+        for (int i = 0; i < length; i++) {
+            dst[dstOffset + i] = src[i];
+        }
+    }
+
+    @Override
+    void fillBias(float[] z, float[] params, int biasOffset, int width, int rows) {
+        // z is width × rows, bias width
+        for (int c = 0; c < rows; c++) {
+            System.arraycopy(params, biasOffset, z, c * width, width);
+        }
+    }
+
+    @Override
+    void activate(Activation f, float[] z, float[] a, int width, int rows) {
+        // z, a are width × rows
+        int n = width * rows;
+        switch (f) {
+            case IDENTITY -> {
+                if (a != z) {
+                    System.arraycopy(z, 0, a, 0, n);
+                }
+            }
+            case RELU -> {
+                for (int i = 0; i < n; i++) {
+                    float v = z[i];
+                    a[i] = v < 0f ? 0f : v;
+                }
+            }
+            case LEAKY_RELU -> {
+                for (int i = 0; i < n; i++) {
+                    float v = z[i];
+                    a[i] = v < 0f ? LEAKY_SLOPE * v : v;
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < n; i++) {
+                    a[i] = (float) (1.0 / (1.0 + Math.exp(-z[i])));
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    a[i] = (float) tanh(z[i]);
+                }
+            }
+            case SOFTMAX -> {
+                for (int c = 0; c < rows; c++) {
+                    int start = c * width;
+                    float max = z[start];
+                    for (int k = 1; k < width; k++) {
+                        max = Math.max(max, z[start + k]);
+                    }
+                    double sum = 0;
+                    for (int k = 0; k < width; k++) {
+                        double e = Math.exp(z[start + k] - max);
+                        a[start + k] = (float) e;
+                        sum += e;
+                    }
+                    float inverse = (float) (1.0 / sum);
+                    for (int k = 0; k < width; k++) {
+                        a[start + k] *= inverse;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    void activationBackward(Activation f, float[] a, float[] delta, int width, int rows) {
+        // a, delta are width × rows
+        int n = width * rows;
+        switch (f) {
+            case IDENTITY -> {
+            }
+            case RELU -> {
+                for (int i = 0; i < n; i++) {
+                    delta[i] = a[i] > 0f ? delta[i] : 0f;
+                }
+            }
+            case LEAKY_RELU -> {
+                for (int i = 0; i < n; i++) {
+                    delta[i] = a[i] < 0f ? LEAKY_SLOPE * delta[i] : delta[i];
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < n; i++) {
+                    delta[i] *= a[i] * (1f - a[i]);
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    delta[i] *= 1f - a[i] * a[i];
+                }
+            }
+            case SOFTMAX -> {
+                for (int c = 0; c < rows; c++) {
+                    int start = c * width;
+                    float dot = 0f;
+                    for (int k = 0; k < width; k++) {
+                        dot += a[start + k] * delta[start + k];
+                    }
+                    for (int k = 0; k < width; k++) {
+                        delta[start + k] = a[start + k] * (delta[start + k] - dot);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    void addRowSums(float[] grad, int biasOffset, float[] delta, int width, int rows) {
+        // delta is width × rows, grad[biasOffset ..] width
+        for (int c = 0; c < rows; c++) {
+            int start = c * width;
+            for (int o = 0; o < width; o++) {
+                grad[biasOffset + o] += delta[start + o];
+            }
+        }
+    }
+
+    @Override
+    double outputLoss(Loss loss, float[] z, float[] a, float[] y, int yOffset, int width, int rows) {
+        // z, a are width × rows; y is targetWidth × rows from yOffset
+        double sum = 0;
+        switch (loss) {
+            case MSE -> {
+                for (int i = 0; i < width * rows; i++) {
+                    double diff = (double) a[i] - y[yOffset + i];
+                    sum += diff * diff;
+                }
+                sum /= width;
+            }
+            case SOFTMAX_CROSS_ENTROPY -> {
+                for (int c = 0; c < rows; c++) {
+                    int start = c * width;
+                    double max = z[start];
+                    for (int k = 1; k < width; k++) {
+                        max = Math.max(max, z[start + k]);
+                    }
+                    double sumExp = 0;
+                    for (int k = 0; k < width; k++) {
+                        sumExp += Math.exp(z[start + k] - max);
+                    }
+                    sum += max + Math.log(sumExp) - z[start + (int) y[yOffset + c]];
+                }
+            }
+            case BINARY_CROSS_ENTROPY -> {
+                for (int i = 0; i < width * rows; i++) {
+                    double logit = z[i];
+                    sum += Math.max(logit, 0) - logit * y[yOffset + i] + Math.log1p(Math.exp(-Math.abs(logit)));
+                }
+                sum /= width;
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    void outputDelta(Loss loss, float[] a, float[] y, int yOffset, int width, int rows, float[] delta) {
+        // a, delta are width × rows; y is targetWidth × rows from yOffset
+        switch (loss) {
+            case MSE -> {
+                float scale = 2f / width;
+                for (int i = 0; i < width * rows; i++) {
+                    delta[i] = scale * (a[i] - y[yOffset + i]);
+                }
+            }
+            case SOFTMAX_CROSS_ENTROPY -> {
+                System.arraycopy(a, 0, delta, 0, width * rows);
+                for (int c = 0; c < rows; c++) {
+                    delta[c * width + (int) y[yOffset + c]] -= 1f;
+                }
+            }
+            case BINARY_CROSS_ENTROPY -> {
+                float scale = 1f / width;
+                for (int i = 0; i < width * rows; i++) {
+                    delta[i] = scale * (a[i] - y[yOffset + i]);
+                }
+            }
+        }
+    }
+}

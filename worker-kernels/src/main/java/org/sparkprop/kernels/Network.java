@@ -1,0 +1,87 @@
+package org.sparkprop.kernels;
+
+/**
+ * Forward and backward passes of a multilayer perceptron described by a {@link Topology}, in one
+ * {@link Precision}. {@code A} is the compute type's array: {@code float[]} for {@link Precision#FLOAT},
+ * {@code double[]} for {@link Precision#DOUBLE}. A network holds only its topology: it is immutable and may be
+ * shared by threads; the buffers a pass needs live in a {@link Workspace}, one per thread.
+ *
+ * <p>Parameters and gradients are flat arrays laid out as {@link Topology} says. Dense layer l computes
+ * Z_l = W_l·X_l + b_l over a chunk of rows (one gemm), then X_{l+1} = f_l(Z_l). The backward pass applies the
+ * chain rule from the output to the input: dZ at the output from the loss, then per layer
+ * dW_l += dZ_l·X_lᵀ, db_l += Σ_rows dZ_l, dX_l = W_lᵀ·dZ_l and dZ_{l−1} = dX_l ⊙ f'_{l−1}(X_l).
+ * Gradients are sums over rows of the per-row loss's gradient (not means) and are added to the caller's
+ * array, so zeroing is a separate call ({@link #zero}).
+ *
+ * <p>Data blocks are column-major float with one column per row: row r's inputs at {@code x[r·inputs ..]} and
+ * its targets at {@code y[r·targetWidth ..]} (a class index stored as a float for softmax cross-entropy).
+ */
+public interface Network<A> {
+
+    static Network<?> create(Topology topology, Precision precision) {
+        return switch (precision) {
+            case FLOAT -> ofFloat(topology);
+            case DOUBLE -> ofDouble(topology);
+        };
+    }
+
+    static Network<float[]> ofFloat(Topology topology) {
+        return new FloatNetwork(topology);
+    }
+
+    static Network<double[]> ofDouble(Topology topology) {
+        return new DoubleNetwork(topology);
+    }
+
+    Topology topology();
+
+    Precision precision();
+
+    /** A zeroed array of the compute type. */
+    A newArray(int length);
+
+    /** A new array holding {@code values} cast to the compute type. Not modified: values. */
+    A toCompute(double[] values);
+
+    /** target[i] += values[i] for every i. Modified: target. Not modified: values. */
+    void addTo(A values, double[] target);
+
+    /** Sets every element to 0. Modified: values. */
+    void zero(A values);
+
+    /** Buffers for passes over chunks of at most {@code maxRows} rows, for one thread. */
+    Workspace newWorkspace(int maxRows);
+
+    /**
+     * Gathers the block rows {@code rows[from..to)} of x (inputs × blockRows) and y (targetWidth × blockRows),
+     * runs the forward and backward passes in chunks of at most {@link Workspace#maxRows()} rows, adds
+     * Σ_rows ∂L_row/∂θ into grad and returns Σ_rows L_row.
+     *
+     * @param params parameters θ, {@link Topology#parameterCount()} long. Not modified.
+     * @param x      the block's inputs. Not modified.
+     * @param y      the block's targets. Not modified.
+     * @param rows   block row indices; the entries in [from, to) are used. Not modified.
+     * @param grad   gradient sums, as long as params. Modified (added to).
+     * @param ws     this network's workspace. Modified.
+     */
+    double accumulateGradient(A params, float[] x, float[] y, int[] rows, int from, int to, A grad, Workspace ws);
+
+    /**
+     * Forward pass over the block rows [firstRow, firstRow + rowCount): writes the outputs (outputs × rowCount,
+     * row r's at {@code out[r·outputs ..]}; probabilities for softmax and sigmoid outputs) into out.
+     *
+     * @param y   the block's targets, or null when there are none. Not modified.
+     * @param out at least outputs × rowCount long. Modified.
+     * @return Σ_rows L_row when y is given, else NaN
+     */
+    double evaluate(A params, float[] x, float[] y, int firstRow, int rowCount, double[] out, Workspace ws);
+
+    /**
+     * Dense variant of {@link #accumulateGradient} without gathering, in the compute type: x is inputs × n and
+     * y targetWidth × n. Adds Σ_rows ∂L_row/∂θ into grad (Modified) and returns Σ_rows L_row.
+     */
+    double lossAndGradient(A params, A x, A y, int n, A grad, Workspace ws);
+
+    /** Forward pass over x (inputs × n), writing the outputs into out (outputs × n; Modified). */
+    void forward(A params, A x, int n, A out, Workspace ws);
+}
