@@ -1,0 +1,161 @@
+package org.sparkprop.driver.optim;
+
+import org.sparkprop.kernels.Topology;
+
+/**
+ * What the driver does to the averaged mini-batch gradient before the optimizer step: regularisation terms and
+ * clipping, on flat arrays laid out as {@link Topology} describes (each dense layer's weights, then its biases).
+ *
+ * <p>Regularisation acts on weights only, never on biases, and is written as a penalty on the loss:
+ * l1·Σ|w| + (l2/2)·Σw², whose gradient is l1·sign(w) + l2·w. The 1/2 makes l2 the coefficient of the
+ * gradient term, as in PyTorch's {@code weight_decay} for SGD.
+ */
+public final class GradientTransforms {
+
+    private GradientTransforms() {
+    }
+
+    /**
+     * gradient += l2·w on every weight; biases unchanged.
+     *
+     * @param gradient length {@code topology.parameterCount()}. Modified.
+     * @param weights  same length. Not modified.
+     * @param l2       λ ≥ 0, finite
+     */
+    public static void addL2(double[] gradient, double[] weights, double l2, Topology topology) {
+        checkLayout(gradient, weights, topology);
+        checkCoefficient("l2", l2);
+        for (int l = 0; l < topology.layers(); l++) {
+            for (int i = topology.weightOffset(l), end = topology.biasOffset(l); i < end; i++) {
+                gradient[i] += l2 * weights[i];
+            }
+        }
+    }
+
+    /**
+     * gradient += l1·sign(w) on every weight, with sign(0) = 0; biases unchanged.
+     *
+     * @param gradient length {@code topology.parameterCount()}. Modified.
+     * @param weights  same length. Not modified.
+     * @param l1       λ ≥ 0, finite
+     */
+    public static void addL1(double[] gradient, double[] weights, double l1, Topology topology) {
+        checkLayout(gradient, weights, topology);
+        checkCoefficient("l1", l1);
+        for (int l = 0; l < topology.layers(); l++) {
+            for (int i = topology.weightOffset(l), end = topology.biasOffset(l); i < end; i++) {
+                gradient[i] += l1 * Math.signum(weights[i]);
+            }
+        }
+    }
+
+    /**
+     * The regularisation term added to the reported loss: l1·Σ|w| + (l2/2)·Σw² over the weights, biases left out.
+     *
+     * @param weights length {@code topology.parameterCount()}. Not modified.
+     */
+    public static double penalty(double[] weights, double l1, double l2, Topology topology) {
+        if (weights.length != topology.parameterCount()) {
+            throw new IllegalArgumentException("weights has length " + weights.length + ", expected parameterCount "
+                    + topology.parameterCount() + " of " + topology);
+        }
+        checkCoefficient("l1", l1);
+        checkCoefficient("l2", l2);
+        double sumAbs = 0;
+        double sumSquares = 0;
+        for (int l = 0; l < topology.layers(); l++) {
+            for (int i = topology.weightOffset(l), end = topology.biasOffset(l); i < end; i++) {
+                sumAbs += Math.abs(weights[i]);
+                sumSquares += weights[i] * weights[i];
+            }
+        }
+        return l1 * sumAbs + l2 / 2 * sumSquares;
+    }
+
+    /**
+     * Scales {@code gradient} by maxNorm/‖g‖₂ when ‖g‖₂ &gt; maxNorm (Pascanu, Mikolov and Bengio 2013, "On the
+     * difficulty of training recurrent neural networks"). A gradient whose norm is not finite is left as it is,
+     * for the caller to reject with {@link #allFinite}.
+     *
+     * @param gradient Modified.
+     * @param maxNorm  finite and &gt; 0
+     * @return ‖g‖₂ before clipping
+     */
+    public static double clipByGlobalNorm(double[] gradient, double maxNorm) {
+        if (!(maxNorm > 0 && Double.isFinite(maxNorm))) {
+            throw new IllegalArgumentException("maxNorm must be finite and > 0, got " + maxNorm);
+        }
+        double norm = l2Norm(gradient);
+        if (norm > maxNorm && Double.isFinite(norm)) {
+            double scale = maxNorm / norm;
+            for (int i = 0; i < gradient.length; i++) {
+                gradient[i] *= scale;
+            }
+        }
+        return norm;
+    }
+
+    /**
+     * Clamps every element of {@code gradient} into [−maxAbs, maxAbs]; NaN stays NaN.
+     *
+     * @param gradient Modified.
+     * @param maxAbs   finite and &gt; 0
+     */
+    public static void clipByValue(double[] gradient, double maxAbs) {
+        if (!(maxAbs > 0 && Double.isFinite(maxAbs))) {
+            throw new IllegalArgumentException("maxAbs must be finite and > 0, got " + maxAbs);
+        }
+        for (int i = 0; i < gradient.length; i++) {
+            gradient[i] = Math.max(-maxAbs, Math.min(maxAbs, gradient[i]));
+        }
+    }
+
+    /**
+     * ‖a‖₂, without overflow where the sum of squares would exceed the double range but the norm does not.
+     *
+     * @param a Not modified.
+     */
+    public static double l2Norm(double[] a) {
+        double sumSquares = 0;
+        for (double x : a) {
+            sumSquares += x * x;
+        }
+        if (sumSquares != Double.POSITIVE_INFINITY || !allFinite(a)) {
+            return Math.sqrt(sumSquares);
+        }
+        double maxAbs = 0;
+        for (double x : a) {
+            maxAbs = Math.max(maxAbs, Math.abs(x));
+        }
+        double scaledSquares = 0;
+        for (double x : a) {
+            double scaled = x / maxAbs;
+            scaledSquares += scaled * scaled;
+        }
+        return maxAbs * Math.sqrt(scaledSquares);
+    }
+
+    /** True if no element is NaN or infinite. {@code a}: Not modified. */
+    public static boolean allFinite(double[] a) {
+        for (double x : a) {
+            if (!Double.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void checkLayout(double[] gradient, double[] weights, Topology topology) {
+        int expected = topology.parameterCount();
+        if (gradient.length != expected || weights.length != expected) {
+            throw new IllegalArgumentException("gradient (" + gradient.length + ") and weights (" + weights.length
+                    + ") must both have length parameterCount " + expected + " of " + topology);
+        }
+    }
+
+    private static void checkCoefficient(String name, double value) {
+        if (!(value >= 0 && Double.isFinite(value))) {
+            throw new IllegalArgumentException(name + " must be finite and >= 0, got " + value);
+        }
+    }
+}

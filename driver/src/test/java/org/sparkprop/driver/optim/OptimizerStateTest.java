@@ -1,0 +1,340 @@
+package org.sparkprop.driver.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class OptimizerStateTest {
+
+    private static final double TOLERANCE = 1e-12;
+
+    /** f(w) = (1/2n)·‖Aw − b‖² on a fixed random 20×5 system with noise, so the optimum has a residual. */
+    private static final class LeastSquares {
+        final int rows = 20;
+        final int cols = 5;
+        final double[][] a = new double[rows][cols];
+        final double[] b = new double[rows];
+
+        LeastSquares(long seed) {
+            Random random = new Random(seed);
+            double[] truth = new double[cols];
+            for (int j = 0; j < cols; j++) {
+                truth[j] = random.nextGaussian();
+            }
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    a[r][j] = random.nextGaussian();
+                    b[r] += a[r][j] * truth[j];
+                }
+                b[r] += 0.1 * random.nextGaussian();
+            }
+        }
+
+        double[] residual(double[] w) {
+            double[] res = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                res[r] = -b[r];
+                for (int j = 0; j < cols; j++) {
+                    res[r] += a[r][j] * w[j];
+                }
+            }
+            return res;
+        }
+
+        double loss(double[] w) {
+            double sum = 0;
+            for (double x : residual(w)) {
+                sum += x * x;
+            }
+            return sum / (2 * rows);
+        }
+
+        /** (1/n)·Aᵀ(Aw − b). */
+        double[] gradient(double[] w) {
+            double[] res = residual(w);
+            double[] g = new double[cols];
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    g[j] += a[r][j] * res[r] / rows;
+                }
+            }
+            return g;
+        }
+
+        /** Solves the normal equations AᵀA w = Aᵀb by Gaussian elimination with partial pivoting. */
+        double[] optimum() {
+            double[][] m = new double[cols][cols + 1];
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < cols; i++) {
+                    for (int j = 0; j < cols; j++) {
+                        m[i][j] += a[r][i] * a[r][j];
+                    }
+                    m[i][cols] += a[r][i] * b[r];
+                }
+            }
+            for (int p = 0; p < cols; p++) {
+                int best = p;
+                for (int i = p + 1; i < cols; i++) {
+                    if (Math.abs(m[i][p]) > Math.abs(m[best][p])) {
+                        best = i;
+                    }
+                }
+                double[] swap = m[p];
+                m[p] = m[best];
+                m[best] = swap;
+                for (int i = p + 1; i < cols; i++) {
+                    double f = m[i][p] / m[p][p];
+                    for (int j = p; j <= cols; j++) {
+                        m[i][j] -= f * m[p][j];
+                    }
+                }
+            }
+            double[] w = new double[cols];
+            for (int i = cols - 1; i >= 0; i--) {
+                double s = m[i][cols];
+                for (int j = i + 1; j < cols; j++) {
+                    s -= m[i][j] * w[j];
+                }
+                w[i] = s / m[i][i];
+            }
+            return w;
+        }
+    }
+
+    private static double learningRate(OptimizerKind kind) {
+        return switch (kind) {
+            case SGD -> 0.3;
+            case MOMENTUM, NESTEROV, ADAM, ADAMW -> 0.05;
+        };
+    }
+
+    private static double distance(double[] x, double[] y) {
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            sum += (x[i] - y[i]) * (x[i] - y[i]);
+        }
+        return Math.sqrt(sum);
+    }
+
+    @ParameterizedTest
+    @EnumSource(OptimizerKind.class)
+    void everyOptimizerSolvesLeastSquares(OptimizerKind kind) {
+        LeastSquares problem = new LeastSquares(42);
+        double[] optimum = problem.optimum();
+        double best = problem.loss(optimum);
+        double[] w = new double[problem.cols];
+        double start = problem.loss(w);
+        double startDistance = distance(w, optimum);
+        OptimizerState state = OptimizerSpec.defaults(kind).newState(w.length);
+        for (int s = 0; s < 200; s++) {
+            state.step(w, problem.gradient(w), learningRate(kind));
+        }
+        double end = problem.loss(w);
+        assertEquals(200, state.steps());
+        assertTrue(end - best < 1e-3 * (start - best), kind + ": excess loss " + (end - best) + " from " + (start - best));
+        assertTrue(distance(w, optimum) < 0.05 * startDistance, kind + ": distance to the optimum " + distance(w, optimum));
+    }
+
+    // The 2-element example for the hand computations: w0 = (1, −2), g1 = (0.5, −0.25), g2 = (0.1, 0.3), lr = 0.1.
+    private static final double[] W0 = {1.0, -2.0};
+    private static final double[] G1 = {0.5, -0.25};
+    private static final double[] G2 = {0.1, 0.3};
+    private static final double LR = 0.1;
+
+    /** Weights after the first and after the second step of {@code spec} on the example. */
+    private static double[][] twoSteps(OptimizerSpec spec) {
+        double[] w = W0.clone();
+        double[] g1 = G1.clone();
+        double[] g2 = G2.clone();
+        OptimizerState state = spec.newState(2);
+        state.step(w, g1, LR);
+        double[] first = w.clone();
+        state.step(w, g2, LR);
+        assertArrayEquals(G1, g1, 0, "gradient is not modified");
+        assertArrayEquals(G2, g2, 0, "gradient is not modified");
+        assertEquals(2, state.steps());
+        return new double[][] {first, w};
+    }
+
+    @Test
+    void sgdStepsByHand() {
+        double[][] got = twoSteps(OptimizerSpec.defaults(OptimizerKind.SGD));
+        for (int i = 0; i < 2; i++) {
+            double w1 = W0[i] - LR * G1[i];
+            assertEquals(w1, got[0][i], TOLERANCE);
+            assertEquals(w1 - LR * G2[i], got[1][i], TOLERANCE);
+        }
+    }
+
+    @Test
+    void momentumStepsByHand() {
+        double mu = 0.8;
+        double[][] got = twoSteps(OptimizerSpec.defaults(OptimizerKind.MOMENTUM).withMomentum(mu));
+        for (int i = 0; i < 2; i++) {
+            double v1 = G1[i];
+            double w1 = W0[i] - LR * v1;
+            double v2 = mu * v1 + G2[i];
+            double w2 = w1 - LR * v2;
+            assertEquals(w1, got[0][i], TOLERANCE);
+            assertEquals(w2, got[1][i], TOLERANCE);
+        }
+    }
+
+    @Test
+    void nesterovStepsByHand() {
+        double mu = 0.8;
+        double[][] got = twoSteps(OptimizerSpec.defaults(OptimizerKind.NESTEROV).withMomentum(mu));
+        for (int i = 0; i < 2; i++) {
+            double v1 = G1[i];
+            double w1 = W0[i] - LR * (G1[i] + mu * v1);
+            double v2 = mu * v1 + G2[i];
+            double w2 = w1 - LR * (G2[i] + mu * v2);
+            assertEquals(w1, got[0][i], TOLERANCE);
+            assertEquals(w2, got[1][i], TOLERANCE);
+        }
+    }
+
+    @Test
+    void adamStepsByHand() {
+        double[][] got = twoSteps(OptimizerSpec.defaults(OptimizerKind.ADAM).withBeta1(0.8).withBeta2(0.9).withEpsilon(1e-3));
+        double[][] expected = adamByHand(0.8, 0.9, 1e-3, 0);
+        assertArrayEquals(expected[0], got[0], TOLERANCE);
+        assertArrayEquals(expected[1], got[1], TOLERANCE);
+    }
+
+    @Test
+    void adamwStepsByHand() {
+        double[][] got = twoSteps(OptimizerSpec.defaults(OptimizerKind.ADAMW).withBeta1(0.8).withBeta2(0.9).withEpsilon(1e-3)
+                .withWeightDecay(0.5));
+        double[][] expected = adamByHand(0.8, 0.9, 1e-3, 0.5);
+        assertArrayEquals(expected[0], got[0], TOLERANCE);
+        assertArrayEquals(expected[1], got[1], TOLERANCE);
+        double[][] adam = adamByHand(0.8, 0.9, 1e-3, 0);
+        assertNotEquals(adam[1][0], got[1][0], "the decay changes the result");
+    }
+
+    /** Kingma and Ba's algorithm written out for two steps, plus AdamW's decay lr·λ·w. */
+    private static double[][] adamByHand(double beta1, double beta2, double eps, double decay) {
+        double[][] out = new double[2][2];
+        for (int i = 0; i < 2; i++) {
+            double m1 = (1 - beta1) * G1[i];
+            double v1 = (1 - beta2) * G1[i] * G1[i];
+            // step 1: m̂ = m/(1−β₁), v̂ = v/(1−β₂), so m̂ = g and v̂ = g²
+            double w1 = W0[i] - LR * (m1 / (1 - beta1)) / (Math.sqrt(v1 / (1 - beta2)) + eps) - LR * decay * W0[i];
+            double m2 = beta1 * m1 + (1 - beta1) * G2[i];
+            double v2 = beta2 * v1 + (1 - beta2) * G2[i] * G2[i];
+            double mHat = m2 / (1 - beta1 * beta1);
+            double vHat = v2 / (1 - beta2 * beta2);
+            double w2 = w1 - LR * mHat / (Math.sqrt(vHat) + eps) - LR * decay * w1;
+            out[0][i] = w1;
+            out[1][i] = w2;
+        }
+        return out;
+    }
+
+    @Test
+    void adamwWithoutDecayIsAdamAndWithDecayShrinksWeights() {
+        LeastSquares problem = new LeastSquares(7);
+        double[] adam = new double[problem.cols];
+        double[] adamwNoDecay = new double[problem.cols];
+        double[] adamw = new double[problem.cols];
+        OptimizerState adamState = OptimizerSpec.defaults(OptimizerKind.ADAM).newState(adam.length);
+        OptimizerState noDecayState = OptimizerSpec.defaults(OptimizerKind.ADAMW).withWeightDecay(0).newState(adam.length);
+        OptimizerState adamwState = OptimizerSpec.defaults(OptimizerKind.ADAMW).withWeightDecay(0.5).newState(adam.length);
+        for (int s = 0; s < 200; s++) {
+            adamState.step(adam, problem.gradient(adam), 0.05);
+            noDecayState.step(adamwNoDecay, problem.gradient(adamwNoDecay), 0.05);
+            adamwState.step(adamw, problem.gradient(adamw), 0.05);
+        }
+        assertArrayEquals(adam, adamwNoDecay, 0);
+        assertTrue(GradientTransforms.l2Norm(adamw) < GradientTransforms.l2Norm(adam),
+                "decay pulls the weights towards 0: " + GradientTransforms.l2Norm(adamw) + " vs " + GradientTransforms.l2Norm(adam));
+    }
+
+    @ParameterizedTest
+    @EnumSource(OptimizerKind.class)
+    void restoredStateContinuesBitForBit(OptimizerKind kind) {
+        LeastSquares problem = new LeastSquares(11);
+        OptimizerSpec spec = OptimizerSpec.defaults(kind);
+        double lr = learningRate(kind) / 2;
+
+        double[] uninterrupted = new double[problem.cols];
+        OptimizerState whole = spec.newState(problem.cols);
+        for (int s = 0; s < 20; s++) {
+            whole.step(uninterrupted, problem.gradient(uninterrupted), lr);
+        }
+
+        double[] first = new double[problem.cols];
+        OptimizerState before = spec.newState(problem.cols);
+        for (int s = 0; s < 8; s++) {
+            before.step(first, problem.gradient(first), lr);
+        }
+        long steps = before.steps();
+        double[][] buffers = before.buffers();
+        assertEquals(kind.bufferNames().size(), buffers.length);
+        double[] resumed = first.clone();
+        OptimizerState after = spec.restoreState(problem.cols, steps, buffers);
+        for (int b = 0; b < buffers.length; b++) {
+            buffers[b][0] = 1e6;
+        }
+        for (int s = 8; s < 20; s++) {
+            after.step(resumed, problem.gradient(resumed), lr);
+            before.step(first, problem.gradient(first), lr);
+        }
+        assertEquals(20, after.steps());
+        assertArrayEquals(uninterrupted, resumed, 0, "restored from a copy, unaffected by changes to the exported arrays");
+        assertArrayEquals(uninterrupted, first, 0, "exporting buffers leaves the state alone");
+        double[][] end = after.buffers();
+        double[][] endWhole = whole.buffers();
+        for (int b = 0; b < end.length; b++) {
+            assertArrayEquals(endWhole[b], end[b], 0);
+        }
+    }
+
+    @Test
+    void restoreChecksCountsAndLengths() {
+        OptimizerSpec adam = OptimizerSpec.defaults(OptimizerKind.ADAM);
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+                () -> adam.restoreState(3, 5, new double[][] {new double[3]}));
+        assertTrue(count.getMessage().contains("2 buffers"), count.getMessage());
+        IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
+                () -> adam.restoreState(3, 5, new double[][] {new double[3], new double[4]}));
+        assertTrue(length.getMessage().contains("'v' has length 4") && length.getMessage().contains("parameterCount 3"),
+                length.getMessage());
+        IllegalArgumentException steps = assertThrows(IllegalArgumentException.class,
+                () -> adam.restoreState(3, -1, new double[][] {new double[3], new double[3]}));
+        assertTrue(steps.getMessage().startsWith("steps"), steps.getMessage());
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> adam.restoreState(3, 5, new double[][] {new double[3], {0, Double.NaN, 0}}));
+        assertTrue(nan.getMessage().contains("index 1"), nan.getMessage());
+        IllegalArgumentException sgd = assertThrows(IllegalArgumentException.class,
+                () -> OptimizerSpec.defaults(OptimizerKind.SGD).restoreState(3, 5, new double[][] {new double[3]}));
+        assertTrue(sgd.getMessage().contains("0 buffers"), sgd.getMessage());
+        assertEquals(5, OptimizerSpec.defaults(OptimizerKind.SGD).restoreState(3, 5, new double[0][]).steps());
+    }
+
+    @Test
+    void stepChecksLengthsAndRate() {
+        OptimizerState state = OptimizerSpec.defaults(OptimizerKind.MOMENTUM).newState(3);
+        IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
+                () -> state.step(new double[3], new double[2], 0.1));
+        assertTrue(length.getMessage().contains("gradient (2)"), length.getMessage());
+        for (double bad : new double[] {0, -0.1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            IllegalArgumentException rate = assertThrows(IllegalArgumentException.class,
+                    () -> state.step(new double[3], new double[3], bad));
+            assertTrue(rate.getMessage().startsWith("learningRate") && rate.getMessage().contains(String.valueOf(bad)),
+                    rate.getMessage());
+        }
+        assertEquals(0, state.steps(), "a refused step changes nothing");
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+                () -> OptimizerSpec.defaults(OptimizerKind.SGD).newState(0));
+        assertTrue(count.getMessage().startsWith("parameterCount"), count.getMessage());
+    }
+}
