@@ -1,0 +1,27 @@
+package org.sparkprop.driver.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+
+/** Models written by earlier versions keep loading: the fixtures under src/test/resources/models stay as written. */
+class ModelFixtureTest {
+
+    @Test
+    void version1IrisLikeLoads() throws Exception {
+        Path dir = Path.of(ModelFixtureTest.class.getResource("/models/v1-iris-like").toURI());
+        Model loaded = ModelStore.load(dir.toString(), new Configuration());
+        Model expected = ModelFixtures.irisLike();
+        assertEquals(expected, loaded);
+        assertArrayEquals(bits(expected.weights()), bits(loaded.weights()));
+        assertEquals(ModelFixtures.irisLikeHistory(), ModelStore.readTrainingHistory(dir.toString(), new Configuration()));
+    }
+
+    private static long[] bits(double[] values) {
+        return Arrays.stream(values).mapToLong(Double::doubleToRawLongBits).toArray();
+    }
+}
