@@ -1,0 +1,103 @@
+package org.sparkprop.driver.data;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.sparkprop.driver.UserException;
+
+/**
+ * Which CSV columns are features and which are labels, resolved from a header and checked against the
+ * settings (the training schema, --num-features). Errors name the header's file and line.
+ */
+final class CsvLayout {
+    final int columns;
+    final int[] featureColumns;
+    final List<String> featureNames;
+    /** Label column positions in the order requested; with labels not read, only those present. */
+    final int[] labelColumns;
+    final List<String> labelNames;
+
+    private CsvLayout(int columns, int[] featureColumns, List<String> featureNames, int[] labelColumns,
+                      List<String> labelNames) {
+        this.columns = columns;
+        this.featureColumns = featureColumns;
+        this.featureNames = featureNames;
+        this.labelColumns = labelColumns;
+        this.labelNames = labelNames;
+    }
+
+    static CsvLayout resolve(List<String> header, ParseSettings settings, String file, long line) {
+        Map<String, Integer> position = new HashMap<>();
+        for (int c = 0; c < header.size(); c++) {
+            if (position.put(header.get(c), c) != null) {
+                throw UserException.atLine(file, line, "column name " + Fields.quote(header.get(c)) + " appears twice in the header");
+            }
+        }
+        List<String> requested = settings.labelColumns.isEmpty()
+                ? List.of(Integer.toString(header.size() - 1)) : settings.labelColumns;
+        boolean[] isLabel = new boolean[header.size()];
+        List<Integer> labels = new ArrayList<>();
+        for (String name : requested) {
+            Integer at = position.get(name);
+            if (at == null) {
+                int index = Fields.parseIndex(name, 0, name.length());
+                if (index >= header.size()) {
+                    throw UserException.atLine(file, line, "label column index " + index + " is out of range: the header has "
+                            + header.size() + " columns (0 to " + (header.size() - 1) + ")");
+                }
+                if (index < 0 && settings.readLabels) {
+                    throw UserException.atLine(file, line, "label column " + Fields.quote(name)
+                            + " is not in the header (columns: " + Fields.list(header) + ")");
+                }
+                at = index < 0 ? null : index;
+            }
+            if (at != null) {
+                if (isLabel[at]) {
+                    throw UserException.atLine(file, line, "label column " + Fields.quote(header.get(at)) + " is given twice");
+                }
+                isLabel[at] = true;
+                labels.add(at);
+            }
+        }
+        int[] featureColumns = new int[header.size() - labels.size()];
+        List<String> featureNames = new ArrayList<>();
+        for (int c = 0, f = 0; c < header.size(); c++) {
+            if (!isLabel[c]) {
+                featureColumns[f++] = c;
+                featureNames.add(header.get(c));
+            }
+        }
+        if (featureColumns.length == 0) {
+            throw UserException.atLine(file, line, "no feature columns: every column is a label");
+        }
+        int[] labelColumns = labels.stream().mapToInt(Integer::intValue).toArray();
+        List<String> labelNames = labels.stream().map(header::get).toList();
+        CsvLayout layout = new CsvLayout(header.size(), featureColumns, List.copyOf(featureNames), labelColumns, labelNames);
+        layout.check(settings, file, line);
+        return layout;
+    }
+
+    private void check(ParseSettings settings, String file, long line) {
+        Schema known = settings.known;
+        if (known == null) {
+            if (settings.numFeatures != null && settings.numFeatures != featureColumns.length) {
+                throw UserException.atLine(file, line, "--num-features " + settings.numFeatures + " but the header has "
+                        + featureColumns.length + " feature columns");
+            }
+            return;
+        }
+        if (!known.featureNames().isEmpty() && !known.featureNames().equals(featureNames)) {
+            throw UserException.atLine(file, line, "feature columns differ from the training data's: expected "
+                    + Fields.list(known.featureNames()) + "; found " + Fields.list(featureNames));
+        }
+        if (featureColumns.length != known.numFeatures()) {
+            throw UserException.atLine(file, line, "expected " + known.numFeatures()
+                    + " feature columns like the training data, found " + featureColumns.length);
+        }
+        if (settings.readLabels && !known.labelColumns().isEmpty() && !known.labelColumns().equals(labelNames)) {
+            throw UserException.atLine(file, line, "label columns " + Fields.list(labelNames)
+                    + " differ from the training data's: " + Fields.list(known.labelColumns()));
+        }
+    }
+}

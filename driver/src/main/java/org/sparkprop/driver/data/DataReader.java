@@ -1,0 +1,275 @@
+package org.sparkprop.driver.data;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
+import org.sparkprop.driver.UserException;
+import scala.Tuple2;
+
+/**
+ * Reads rows from files (see {@link InputSpec}) or built-in data sets into cached {@link Block}s.
+ *
+ * <p>Files are listed on the driver and sorted by path; each is read once, by its own task, which validates
+ * every line (errors name the file and the 1-based line) and packs the file's rows with a small summary (rows,
+ * largest LibSVM index, distinct labels). The driver merges the summaries into the {@link Schema}. For training,
+ * one shuffle then deals row r of file f to partition (f + r) mod P, in chunks of consecutive rows, remapping
+ * class labels to the schema's indices and padding LibSVM rows to the feature count; each partition sorts its
+ * chunks back into (file, line) order and packs one block, so the result does not depend on the shuffle.
+ *
+ * <p>Errors raised in tasks reach the caller as the {@link UserException} itself, not Spark's wrapper.
+ */
+public final class DataReader {
+    /** Most floats in one shuffled chunk (4 MiB), well under Kryo's default 64 MiB buffer. */
+    static final int CHUNK_FLOATS = 1 << 20;
+
+    private DataReader() {
+    }
+
+    /**
+     * The classes of this package that Spark serializes (shuffled chunks, task results, blocks), for
+     * {@code SparkConf.registerKryoClasses} when Kryo registration is required.
+     */
+    public static List<Class<?>> kryoClasses() {
+        return List.of(Block.class, Chunk.class, FileSummary.class);
+    }
+
+    /**
+     * Training data: reads and validates {@code in}, infers the schema for {@code kind} (or, when {@code known} is
+     * not null, checks the rows against it: validation data must match the training schema), and returns
+     * {@code partitions} partitions each holding exactly one block (possibly of 0 rows), cached MEMORY_ONLY.
+     */
+    public static Dataset readForTraining(JavaSparkContext sc, InputSpec in, LabelKind kind, Schema known, int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
+        }
+        if (known != null && known.labelKind() != kind) {
+            throw new IllegalArgumentException("label kind " + kind + " differs from the known schema's " + known.labelKind());
+        }
+        if (BuiltinData.isBuiltin(in.path())) {
+            return BuiltinData.readForTraining(sc, in, kind, known, partitions);
+        }
+        ParseSettings settings = ParseSettings.of(in, kind, known, true);
+        JavaRDD<ParsedFile> parsed = parse(sc, in, settings).persist(StorageLevel.MEMORY_ONLY());
+        try {
+            List<FileSummary> summaries = run(sc, "read " + in.path(), () -> parsed.map(ParsedFile::summary).collect());
+            Schema schema = SchemaInference.infer(in.path(), settings, summaries);
+            long rows = summaries.stream().mapToLong(f -> f.rows).sum();
+            JavaRDD<Block> blocks = redistribute(parsed, schema, partitions);
+            long packed = cacheAndCount(sc, blocks, "pack " + in.path() + " into " + partitions + " partitions");
+            if (packed != rows) {
+                throw new IllegalStateException("packed " + packed + " of " + rows + " rows");
+            }
+            return new Dataset(schema, blocks, rows);
+        } finally {
+            parsed.unpersist(false);
+        }
+    }
+
+    /**
+     * Evaluation data: the rows of {@code in} in input order (files sorted by path, rows in line order), one block
+     * per file, validated against the training schema {@code known} as in {@link #readForTraining}.
+     */
+    public static Dataset readOrdered(JavaSparkContext sc, InputSpec in, Schema known) {
+        return ordered(sc, in, known, true);
+    }
+
+    /**
+     * Data to predict on: as {@link #readOrdered} but labels are not read (blocks have no targets). A CSV file
+     * may lack the label columns; a LibSVM line may start with its label, which is skipped, or with a feature.
+     */
+    public static Dataset readForPrediction(JavaSparkContext sc, InputSpec in, Schema known) {
+        return ordered(sc, in, known, false);
+    }
+
+    private static Dataset ordered(JavaSparkContext sc, InputSpec in, Schema known, boolean labels) {
+        Objects.requireNonNull(known, "known");
+        if (BuiltinData.isBuiltin(in.path())) {
+            return BuiltinData.readOrdered(sc, in, known, labels);
+        }
+        ParseSettings settings = ParseSettings.of(in, known.labelKind(), known, labels);
+        int numFeatures = known.numFeatures();
+        int targetWidth = labels ? known.targetWidth() : 0;
+        List<String> classes = known.classes();
+        JavaRDD<Block> blocks = parse(sc, in, settings).map(file -> {
+            int[] remap = file.classRemap(classes);
+            Block block = new Block(file.rows(), numFeatures, targetWidth,
+                    new float[blockLength(file.rows(), numFeatures, file.summary.path)], new float[file.rows() * targetWidth]);
+            for (int r = 0; r < file.rows(); r++) {
+                file.copyRow(r, remap, block.features, r * numFeatures, block.targets, r * targetWidth);
+            }
+            return block;
+        });
+        long rows = cacheAndCount(sc, blocks, "read " + in.path());
+        if (rows == 0) {
+            blocks.unpersist(false);
+            throw SchemaInference.noRows(in.path(), blocks.getNumPartitions());
+        }
+        return new Dataset(known, blocks, rows);
+    }
+
+    /** One task per file, in path order, each parsing its file into one {@link ParsedFile}. */
+    private static JavaRDD<ParsedFile> parse(JavaSparkContext sc, InputSpec in, ParseSettings settings) {
+        List<String> files = InputFiles.list(sc.hadoopConfiguration(), in.path());
+        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
+        return sc.parallelize(files, files.size()).mapPartitionsWithIndex((index, paths) -> {
+            List<ParsedFile> parsed = new ArrayList<>(1);
+            while (paths.hasNext()) {
+                parsed.add(FileParser.parse(conf.value(), settings, index, paths.next()));
+            }
+            return parsed.iterator();
+        }, true);
+    }
+
+    /** The training blocks: row r of file f to partition (f + r) mod P, in (file, line) order within a partition. */
+    private static JavaRDD<Block> redistribute(JavaRDD<ParsedFile> parsed, Schema schema, int partitions) {
+        int numFeatures = schema.numFeatures();
+        int targetWidth = schema.targetWidth();
+        List<String> classes = schema.classes();
+        return parsed
+                .flatMapToPair(file -> new ChunkIterator(file, file.classRemap(classes), numFeatures, targetWidth, partitions))
+                .partitionBy(new HashPartitioner(partitions))
+                .mapPartitions(chunks -> List.of(assemble(chunks, numFeatures, targetWidth)).iterator(), true);
+    }
+
+    /** Concatenates a partition's chunks in (file, seq) order into its one block. */
+    private static Block assemble(Iterator<Tuple2<Integer, Chunk>> arriving, int numFeatures, int targetWidth) {
+        List<Chunk> chunks = new ArrayList<>();
+        long rows = 0;
+        while (arriving.hasNext()) {
+            Chunk chunk = arriving.next()._2();
+            chunks.add(chunk);
+            rows += chunk.rows;
+        }
+        chunks.sort(Chunk.INPUT_ORDER);
+        float[] features = new float[blockLength(rows, numFeatures, "a partition")];
+        float[] targets = new float[(int) rows * targetWidth];
+        int at = 0;
+        for (Chunk chunk : chunks) {
+            System.arraycopy(chunk.features, 0, features, at * numFeatures, chunk.features.length);
+            System.arraycopy(chunk.targets, 0, targets, at * targetWidth, chunk.targets.length);
+            at += chunk.rows;
+        }
+        return new Block((int) rows, numFeatures, targetWidth, features, targets);
+    }
+
+    /** The length of a block's feature array; a user error when {@code what} has more values than an array holds. */
+    private static int blockLength(long rows, int numFeatures, String what) {
+        long length = rows * numFeatures;
+        if (length > Growth.MAX_LENGTH) {
+            throw new UserException(what + " has " + rows + " rows of " + numFeatures + " features, more than one block"
+                    + " holds (" + Growth.MAX_LENGTH + " values); use more partitions or split the input into more files");
+        }
+        return (int) length;
+    }
+
+    /**
+     * A file's rows as chunks keyed by their partition: for each partition p, rows p − f, p − f + P, ... (mod P) in
+     * line order, cut into chunks of at most {@link #CHUNK_FLOATS} floats. Lazy, so a file is never held twice.
+     */
+    private static final class ChunkIterator implements Iterator<Tuple2<Integer, Chunk>> {
+        private final ParsedFile file;
+        private final int[] classRemap;
+        private final int numFeatures;
+        private final int targetWidth;
+        private final int partitions;
+        private final int rowsPerChunk;
+        private int partition = -1;
+        /** Rows of the current partition already chunked, and how many it has. */
+        private int done;
+        private int count;
+        private int seq;
+
+        ChunkIterator(ParsedFile file, int[] classRemap, int numFeatures, int targetWidth, int partitions) {
+            this.file = file;
+            this.classRemap = classRemap;
+            this.numFeatures = numFeatures;
+            this.targetWidth = targetWidth;
+            this.partitions = partitions;
+            this.rowsPerChunk = Math.max(1, CHUNK_FLOATS / Math.max(1, numFeatures + targetWidth));
+            advance();
+        }
+
+        /** Moves to the next partition with rows still to chunk, if any. */
+        private void advance() {
+            while (done == count && partition < partitions) {
+                partition++;
+                done = 0;
+                seq = 0;
+                count = partition < partitions ? rowsOf(partition) : 0;
+            }
+        }
+
+        private int rowsOf(int p) {
+            int first = firstRow(p);
+            return first < file.rows() ? (file.rows() - 1 - first) / partitions + 1 : 0;
+        }
+
+        private int firstRow(int p) {
+            return Math.floorMod(p - file.summary.file, partitions);
+        }
+
+        @Override
+        public boolean hasNext() {
+            return partition < partitions;
+        }
+
+        @Override
+        public Tuple2<Integer, Chunk> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            int n = Math.min(rowsPerChunk, count - done);
+            float[] features = new float[n * numFeatures];
+            float[] targets = new float[n * targetWidth];
+            int first = firstRow(partition);
+            for (int i = 0; i < n; i++) {
+                file.copyRow(first + (done + i) * partitions, classRemap, features, i * numFeatures, targets, i * targetWidth);
+            }
+            Tuple2<Integer, Chunk> chunk = new Tuple2<>(partition, new Chunk(file.summary.file, seq++, n, features, targets));
+            done += n;
+            advance();
+            return chunk;
+        }
+    }
+
+    /** Caches {@code blocks} MEMORY_ONLY, computing them now, and returns their total rows. */
+    static long cacheAndCount(JavaSparkContext sc, JavaRDD<Block> blocks, String description) {
+        blocks.persist(StorageLevel.MEMORY_ONLY());
+        try {
+            return run(sc, description, () -> blocks.map(block -> (long) block.rows).reduce(Long::sum));
+        } catch (RuntimeException e) {
+            blocks.unpersist(false);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs a Spark job labelled {@code description}; a failure caused by a {@link UserException} in a task is
+     * rethrown as that exception.
+     */
+    static <T> T run(JavaSparkContext sc, String description, Supplier<T> job) {
+        sc.setJobDescription(description);
+        try {
+            return job.get();
+        } catch (Exception e) { // SparkException is checked but undeclared by Spark's Scala methods
+            UserException user = UserException.find(e);
+            if (user != null) {
+                throw user;
+            }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(description + " failed", e);
+        } finally {
+            sc.setJobDescription(null);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.sparkprop.driver.data;
+
+import java.util.List;
+
+/**
+ * What the driver needs to know about one parsed file to fix the schema; small, sent back from the file's task.
+ * Lists are plain arrays so that Kryo carries it without help.
+ */
+final class FileSummary {
+    /** Position of the file in the sorted input list. */
+    final int file;
+    /** The file as messages name it. */
+    final String path;
+    final int rows;
+    /** CSV: the header's fields and 1-based line; null and 0 for LibSVM and for a CSV file with no lines. */
+    final String[] header;
+    final long headerLine;
+    /** LibSVM: the largest feature index (1-based) seen, 0 when none. */
+    final int maxFeatureIndex;
+    /** Multi-label LibSVM: the largest label index (0-based) seen, -1 when none. */
+    final int maxLabelIndex;
+    /** Class labels: the distinct labels in the order first seen; null for other kinds. */
+    final String[] classNames;
+
+    FileSummary(int file, String path, int rows, List<String> header, long headerLine, int maxFeatureIndex,
+                int maxLabelIndex, List<String> classNames) {
+        this.file = file;
+        this.path = path;
+        this.rows = rows;
+        this.header = header == null ? null : header.toArray(new String[0]);
+        this.headerLine = headerLine;
+        this.maxFeatureIndex = maxFeatureIndex;
+        this.maxLabelIndex = maxLabelIndex;
+        this.classNames = classNames == null ? null : classNames.toArray(new String[0]);
+    }
+}

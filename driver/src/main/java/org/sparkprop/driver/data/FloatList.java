@@ -1,0 +1,25 @@
+package org.sparkprop.driver.data;
+
+import java.util.Arrays;
+
+/** A growable float array (no boxing), for packing one file's rows as they are parsed. */
+final class FloatList {
+    private float[] values = new float[1024];
+    private int size;
+
+    void add(float value) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, Growth.next(values.length));
+        }
+        values[size++] = value;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** A copy of the values added so far, of exactly {@link #size} elements. */
+    float[] toArray() {
+        return Arrays.copyOf(values, size);
+    }
+}

@@ -1,0 +1,46 @@
+package org.sparkprop.driver.data;
+
+import java.util.List;
+import java.util.Objects;
+import org.sparkprop.driver.UserException;
+
+/**
+ * Where rows come from and how to read them.
+ *
+ * @param path         anything Hadoop's FileSystem reads: a file, a directory (read recursively, files whose
+ *                     names start with {@code _} or {@code .} skipped), a glob, compressed files by their
+ *                     extension; or {@code builtin:NAME} / {@code builtin:NAME:test} (see {@link BuiltinData}),
+ *                     which ignore {@code format}
+ * @param format       the text format of the files
+ * @param numFeatures  features per row, or null to infer it (LibSVM: the largest index; CSV: the header); when
+ *                     given, a LibSVM index above it and a CSV header of another width are errors
+ * @param labelColumns CSV only: label column names or 0-based indices; empty means the last column (or the
+ *                     training data's label columns when a known schema is given)
+ */
+public record InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns) {
+
+    public InputSpec {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(format, "format");
+        labelColumns = List.copyOf(labelColumns);
+        if (path.isBlank()) {
+            throw new UserException("input path is empty");
+        }
+        if (numFeatures != null && numFeatures < 1) {
+            throw new UserException("--num-features must be at least 1, got " + numFeatures);
+        }
+        if (format == DataFormat.LIBSVM && !labelColumns.isEmpty() && !BuiltinData.isBuiltin(path)) {
+            throw new UserException("label columns " + labelColumns + " apply to CSV only; a LibSVM row's label is its first field");
+        }
+        for (String column : labelColumns) {
+            if (column.isBlank()) {
+                throw new UserException("label column names must not be empty, got " + labelColumns);
+            }
+        }
+    }
+
+    /** Reads {@code path} in {@code format}, numFeatures inferred, the last CSV column as the label. */
+    public static InputSpec of(String path, DataFormat format) {
+        return new InputSpec(path, format, null, List.of());
+    }
+}

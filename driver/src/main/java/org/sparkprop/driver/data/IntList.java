@@ -1,0 +1,25 @@
+package org.sparkprop.driver.data;
+
+import java.util.Arrays;
+
+/** A growable int array (no boxing), for packing one file's rows as they are parsed. */
+final class IntList {
+    private int[] values = new int[256];
+    private int size;
+
+    void add(int value) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, Growth.next(values.length));
+        }
+        values[size++] = value;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** A copy of the values added so far, of exactly {@link #size} elements. */
+    int[] toArray() {
+        return Arrays.copyOf(values, size);
+    }
+}

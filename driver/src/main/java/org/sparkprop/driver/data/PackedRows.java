@@ -1,0 +1,95 @@
+package org.sparkprop.driver.data;
+
+/**
+ * One file's rows of floats as parsed, before the final width is known: dense ({@code rows × width} values, row
+ * after row) or sparse (compressed rows: row r's entries are {@code [start[r], start[r+1])} of {@code index}
+ * (0-based columns) and {@code values}). Immutable once built.
+ */
+final class PackedRows {
+    final int rows;
+    /** Values per row when dense; -1 when sparse. */
+    final int width;
+    /** Sparse only: rows + 1 offsets into index and values. */
+    final int[] start;
+    /** Sparse only: the column of each value. */
+    final int[] index;
+    final float[] values;
+
+    private PackedRows(int rows, int width, int[] start, int[] index, float[] values) {
+        this.rows = rows;
+        this.width = width;
+        this.start = start;
+        this.index = index;
+        this.values = values;
+    }
+
+    /**
+     * Writes row {@code r} into {@code dest[offset ..]}, columns past the row's own left as they are (the caller
+     * hands a zeroed region as wide as the final width, which is at least this row's width).
+     */
+    void copyRow(int r, float[] dest, int offset) {
+        if (width >= 0) {
+            System.arraycopy(values, r * width, dest, offset, width);
+        } else {
+            for (int k = start[r]; k < start[r + 1]; k++) {
+                dest[offset + index[k]] = values[k];
+            }
+        }
+    }
+
+    /** Row {@code r}'s value in column 0 (dense rows). */
+    float first(int r) {
+        return values[r * width];
+    }
+
+    /** Builds dense rows of a fixed width: {@link #add} width values, then {@link #endRow}. */
+    static final class DenseBuilder {
+        private final int width;
+        private final FloatList values = new FloatList();
+        private int rows;
+
+        DenseBuilder(int width) {
+            this.width = width;
+        }
+
+        void add(float value) {
+            values.add(value);
+        }
+
+        void endRow() {
+            rows++;
+            if (values.size() != (long) rows * width) {
+                throw new IllegalStateException("row " + rows + " has " + (values.size() - (long) (rows - 1) * width)
+                        + " values, not " + width);
+            }
+        }
+
+        PackedRows build() {
+            return new PackedRows(rows, width, null, null, values.toArray());
+        }
+    }
+
+    /** Builds sparse rows: {@link #add} (column, value) pairs, then {@link #endRow}. */
+    static final class SparseBuilder {
+        private final IntList start = new IntList();
+        private final IntList index = new IntList();
+        private final FloatList values = new FloatList();
+
+        SparseBuilder() {
+            start.add(0);
+        }
+
+        void add(int column, float value) {
+            index.add(column);
+            values.add(value);
+        }
+
+        void endRow() {
+            start.add(index.size());
+        }
+
+        PackedRows build() {
+            return new PackedRows(start.size() - 1, -1, start.toArray(), index.toArray(), values.toArray());
+        }
+    }
+}

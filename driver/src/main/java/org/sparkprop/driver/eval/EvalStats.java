@@ -1,0 +1,100 @@
+package org.sparkprop.driver.eval;
+
+import org.sparkprop.driver.data.LabelKind;
+
+/**
+ * Sums from which every metric of one evaluation follows; one per partition, merged on the driver in
+ * partition order. Which arrays are used depends on the label kind:
+ * <ul>
+ *   <li>CLASSES, BINARY: {@code confusion[actual·K + predicted]}, K classes (2 for binary);</li>
+ *   <li>MULTILABEL: {@code confusion[label·4 + actual·2 + predicted]};</li>
+ *   <li>REGRESSION: per output k, {@code sums[4k..4k+3]} = Σ(ŷ−y)², Σ|ŷ−y|, Σy, Σy².</li>
+ * </ul>
+ */
+public final class EvalStats {
+    public final LabelKind kind;
+    public long rows;
+    public double lossSum;
+    public final long[] confusion;
+    public final double[] sums;
+    /** MULTILABEL: rows whose every label was predicted right. */
+    public long exactMatches;
+
+    public EvalStats(LabelKind kind, int outputs) {
+        this.kind = kind;
+        this.confusion = switch (kind) {
+            case CLASSES -> new long[outputs * outputs];
+            case BINARY -> new long[4];
+            case MULTILABEL -> new long[outputs * 4];
+            case REGRESSION -> new long[0];
+        };
+        this.sums = kind == LabelKind.REGRESSION ? new double[outputs * 4] : new double[0];
+    }
+
+    /** Adds the rows of {@code outputs} (outputs × rows, network outputs) against {@code targets}. */
+    void add(double[] outputs, int outputCount, float[] targets, int targetOffset, int rowCount, double loss) {
+        rows += rowCount;
+        lossSum += loss;
+        for (int r = 0; r < rowCount; r++) {
+            int o = r * outputCount;
+            switch (kind) {
+                case CLASSES -> {
+                    int actual = (int) targets[targetOffset + r];
+                    int predicted = argmax(outputs, o, outputCount);
+                    confusion[actual * outputCount + predicted]++;
+                }
+                case BINARY -> {
+                    int actual = (int) targets[targetOffset + r];
+                    int predicted = outputs[o] >= 0.5 ? 1 : 0;
+                    confusion[actual * 2 + predicted]++;
+                }
+                case MULTILABEL -> {
+                    boolean all = true;
+                    for (int k = 0; k < outputCount; k++) {
+                        int actual = (int) targets[targetOffset + r * outputCount + k];
+                        int predicted = outputs[o + k] >= 0.5 ? 1 : 0;
+                        confusion[k * 4 + actual * 2 + predicted]++;
+                        all &= actual == predicted;
+                    }
+                    if (all) {
+                        exactMatches++;
+                    }
+                }
+                case REGRESSION -> {
+                    for (int k = 0; k < outputCount; k++) {
+                        double y = targets[targetOffset + r * outputCount + k];
+                        double error = outputs[o + k] - y;
+                        sums[4 * k] += error * error;
+                        sums[4 * k + 1] += Math.abs(error);
+                        sums[4 * k + 2] += y;
+                        sums[4 * k + 3] += y * y;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adds {@code other} into this (Modified); other is Not modified. */
+    public void merge(EvalStats other) {
+        rows += other.rows;
+        lossSum += other.lossSum;
+        exactMatches += other.exactMatches;
+        for (int i = 0; i < confusion.length; i++) {
+            confusion[i] += other.confusion[i];
+        }
+        for (int i = 0; i < sums.length; i++) {
+            sums[i] += other.sums[i];
+        }
+    }
+
+    /** Index of the largest value in {@code values[offset .. offset+count)}; the first one on ties. */
+    public static int argmax(double[] values, int offset, int count) {
+        int best = 0;
+        for (int k = 1; k < count; k++) {
+            if (values[offset + k] > values[offset + best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,67 @@
+package org.sparkprop.driver.eval;
+
+import java.util.Iterator;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.broadcast.Broadcast;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.kernels.Network;
+import org.sparkprop.kernels.Precision;
+import org.sparkprop.kernels.Topology;
+import org.sparkprop.kernels.Workspace;
+
+/** Network outputs for every row, streamed to the driver block by block, in the order of the blocks. */
+public final class Predictor {
+    private Predictor() {
+    }
+
+    /**
+     * Hands {@code sink} each block's outputs (outputs × rows, row r's at r·outputs: probabilities for softmax
+     * and sigmoid outputs), one partition at a time in partition order.
+     */
+    public static void forEachBlock(JavaSparkContext sc, Topology topology, Precision precision, double[] weights,
+                                    JavaRDD<Block> blocks, Consumer<double[]> sink) {
+        Broadcast<Object> broadcast = sc.broadcast(Network.create(topology, precision).toCompute(weights));
+        try {
+            sc.setJobDescription("predict");
+            Iterator<double[]> outputs = blocks.map(new BlockOutputs(broadcast, topology, precision)).toLocalIterator();
+            outputs.forEachRemaining(sink);
+        } finally {
+            sc.setJobDescription(null);
+            broadcast.destroy();
+        }
+    }
+
+    /** Forward pass over one block (runs on an executor). */
+    private static final class BlockOutputs implements Function<Block, double[]> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<Object> weights;
+        private final Topology topology;
+        private final Precision precision;
+
+        BlockOutputs(Broadcast<Object> weights, Topology topology, Precision precision) {
+            this.weights = weights;
+            this.topology = topology;
+            this.precision = precision;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public double[] call(Block block) {
+            Network<Object> network = (Network<Object>) Network.create(topology, precision);
+            int chunk = Math.max(1, Math.min(block.rows, EvalTask.CHUNK_ROWS));
+            Workspace workspace = network.newWorkspace(chunk);
+            int outputs = topology.outputs();
+            double[] all = new double[block.rows * outputs];
+            double[] out = new double[chunk * outputs];
+            for (int first = 0; first < block.rows; first += chunk) {
+                int count = Math.min(chunk, block.rows - first);
+                network.evaluate(weights.value(), block.features, null, first, count, out, workspace);
+                System.arraycopy(out, 0, all, first * outputs, count * outputs);
+            }
+            return all;
+        }
+    }
+}

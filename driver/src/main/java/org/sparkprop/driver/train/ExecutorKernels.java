@@ -1,0 +1,52 @@
+package org.sparkprop.driver.train;
+
+import org.sparkprop.kernels.Network;
+import org.sparkprop.kernels.Precision;
+import org.sparkprop.kernels.Topology;
+import org.sparkprop.kernels.Workspace;
+
+/**
+ * What an executor thread keeps between tasks of one model: the network, its workspace and a gradient buffer,
+ * sized once per model so that a step allocates nothing on the hot path. One slot per thread; a task for
+ * another model (or needing more rows) replaces it.
+ */
+final class ExecutorKernels {
+    /** Buffers for one model on one thread. */
+    static final class Slot {
+        final Topology topology;
+        final Precision precision;
+        final int maxRows;
+        final Network<Object> network;
+        final Workspace workspace;
+        final Object gradient;
+
+        @SuppressWarnings("unchecked")
+        private Slot(Topology topology, Precision precision, int maxRows) {
+            this.topology = topology;
+            this.precision = precision;
+            this.maxRows = maxRows;
+            this.network = (Network<Object>) Network.create(topology, precision);
+            this.workspace = network.newWorkspace(maxRows);
+            this.gradient = network.newArray(topology.parameterCount());
+        }
+
+        private boolean fits(Topology t, Precision p, int rows) {
+            return topology.equals(t) && precision == p && maxRows >= rows;
+        }
+    }
+
+    private static final ThreadLocal<Slot> SLOT = new ThreadLocal<>();
+
+    private ExecutorKernels() {
+    }
+
+    /** This thread's buffers for the model, holding at least {@code maxRows} rows per pass. */
+    static Slot get(Topology topology, Precision precision, int maxRows) {
+        Slot slot = SLOT.get();
+        if (slot == null || !slot.fits(topology, precision, maxRows)) {
+            slot = new Slot(topology, precision, maxRows);
+            SLOT.set(slot);
+        }
+        return slot;
+    }
+}

@@ -1,0 +1,56 @@
+package org.sparkprop.driver.train;
+
+import org.apache.spark.TaskContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.sparkprop.driver.SparkJobs;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.kernels.Precision;
+import org.sparkprop.kernels.Topology;
+import scala.collection.Iterator;
+
+/**
+ * One training step on one partition (runs on an executor): the partition's share of the global mini-batch,
+ * rows {@code [starts[p], ends[p])} of its epoch order, through the forward and backward passes against the
+ * broadcast weights. Returns the sums; the driver averages.
+ */
+final class StepTask implements SparkJobs.PartitionFunction<Block, StepResult> {
+    private static final long serialVersionUID = 1L;
+
+    private final Broadcast<Object> weights;
+    private final Topology topology;
+    private final Precision precision;
+    private final long seed;
+    private final int epoch;
+    private final int maxRows;
+    private final int[] starts;
+    private final int[] ends;
+
+    StepTask(Broadcast<Object> weights, Topology topology, Precision precision, long seed, int epoch, int maxRows,
+             int[] starts, int[] ends) {
+        this.weights = weights;
+        this.topology = topology;
+        this.precision = precision;
+        this.seed = seed;
+        this.epoch = epoch;
+        this.maxRows = maxRows;
+        this.starts = starts;
+        this.ends = ends;
+    }
+
+    @Override
+    public StepResult apply(TaskContext context, Iterator<Block> blocks) {
+        int partition = context.partitionId();
+        Block block = blocks.next();
+        ExecutorKernels.Slot slot = ExecutorKernels.get(topology, precision, maxRows);
+        slot.network.zero(slot.gradient);
+        int from = starts[partition];
+        int to = ends[partition];
+        if (from == to) {
+            return new StepResult(slot.gradient, 0, 0);
+        }
+        int[] order = EpochOrder.of(seed, epoch, partition, block.rows);
+        double loss = slot.network.accumulateGradient(weights.value(), block.features, block.targets, order, from, to,
+                slot.gradient, slot.workspace);
+        return new StepResult(slot.gradient, loss, to - from);
+    }
+}

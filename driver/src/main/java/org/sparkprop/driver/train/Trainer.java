@@ -1,0 +1,241 @@
+package org.sparkprop.driver.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.sparkprop.driver.SparkJobs;
+import org.sparkprop.driver.UserException;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.data.Dataset;
+import org.sparkprop.driver.data.LabelKind;
+import org.sparkprop.driver.data.Schema;
+import org.sparkprop.driver.eval.Evaluator;
+import org.sparkprop.driver.eval.Metrics;
+import org.sparkprop.driver.optim.GradientTransforms;
+import org.sparkprop.driver.optim.OptimizerState;
+import org.sparkprop.kernels.Network;
+import org.sparkprop.kernels.Topology;
+import org.sparkprop.kernels.WeightInit;
+import scala.collection.Iterator;
+
+/**
+ * The step loop of DESIGN.md. Per step: broadcast the weights in the compute type; every partition runs its
+ * share of the global mini-batch forward and backward ({@link StepTask}); the driver sums (Σgrad, Σloss, n)
+ * in partition order, divides by n, adds the L2/L1 terms, clips, checks that all is finite, applies the
+ * optimizer, and destroys the broadcast. Epochs repeat until the epoch budget, the tolerance or early stopping
+ * ends the run. The trainer holds only configuration; a run's state is local to {@link #train}.
+ */
+public final class Trainer {
+    /** Rows per forward/backward pass at most; a larger share of a batch is processed in chunks. */
+    static final int MAX_CHUNK_ROWS = 1024;
+
+    private final JavaSparkContext sc;
+    private final TrainConfig config;
+
+    public Trainer(JavaSparkContext sc, TrainConfig config) {
+        this.sc = sc;
+        this.config = config;
+    }
+
+    /** The network this configuration builds for data of this schema. */
+    public Topology topologyFor(Schema schema) {
+        int[] hidden = config.hidden();
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = schema.numFeatures();
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = schema.outputs();
+        return Topology.of(sizes, config.activation(), config.effectiveOutputActivation(), config.loss());
+    }
+
+    /**
+     * Trains on {@code train} from freshly initialised weights.
+     *
+     * @param validation null, or data for the per-epoch validation metric and early stopping
+     */
+    public TrainResult train(Dataset train, Dataset validation, TrainListener listener) {
+        return train(train, validation, null, listener);
+    }
+
+    /**
+     * Trains on {@code train}, starting from {@code initialWeights} (Not modified) when given, else from
+     * {@link WeightInit} with the configured seed.
+     */
+    @SuppressWarnings("unchecked")
+    public TrainResult train(Dataset train, Dataset validation, double[] initialWeights, TrainListener listener) {
+        Topology topology = topologyFor(train.schema());
+        Network<Object> network = (Network<Object>) Network.create(topology, config.precision());
+        int parameters = topology.parameterCount();
+        double[] weights = new double[parameters];
+        if (initialWeights != null) {
+            if (initialWeights.length != parameters) {
+                throw new IllegalArgumentException("initial weights have " + initialWeights.length + " values; " + topology + " has " + parameters);
+            }
+            System.arraycopy(initialWeights, 0, weights, 0, parameters);
+        } else {
+            WeightInit.initialize(topology, config.seed(), weights);
+        }
+
+        int[] rowsPerPartition = rowsPerPartition(train);
+        long totalRows = Arrays.stream(rowsPerPartition).asLongStream().sum();
+        if (totalRows == 0) {
+            throw new UserException("the training data have no rows");
+        }
+        BatchPlan plan = BatchPlan.of(rowsPerPartition, config.batchSize());
+        int stepsPerEpoch = plan.steps();
+        long totalSteps = (long) stepsPerEpoch * config.epochs();
+        int maxRows = Math.min(plan.largestShare(), MAX_CHUNK_ROWS);
+        listener.onStart(topology, totalRows, rowsPerPartition.length, stepsPerEpoch);
+
+        OptimizerState optimizer = config.optimizer().newState(parameters);
+        double[] gradient = new double[parameters];
+        List<EpochRecord> history = new ArrayList<>();
+        boolean earlyStopping = validation != null && config.patience() > 0;
+        double[] bestWeights = null;
+        double bestValidationLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        String stopReason = "epochs";
+        String metricName = train.schema().labelKind() == LabelKind.REGRESSION ? "rmse" : "accuracy";
+        long step = 0;
+        long start = System.nanoTime();
+        double stepSeconds = 0;
+        long rowsProcessed = 0;
+        double previousLoss = Double.NaN;
+
+        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+            long epochStart = System.nanoTime();
+            double epochLoss = 0;
+            long epochRows = 0;
+            double normSum = 0;
+            double rate = 0;
+            for (int t = 0; t < stepsPerEpoch; t++, step++) {
+                rate = config.schedule().rate(step, totalSteps, stepsPerEpoch);
+                StepSums sums = sumGradients(train.blocks(), network, weights, epoch, maxRows, plan.starts(t), plan.starts(t + 1),
+                        String.format(Locale.ROOT, "train epoch %d/%d step %d/%d", epoch + 1, config.epochs(), t + 1, stepsPerEpoch),
+                        gradient);
+                double lossSum = sums.lossSum;
+                long rows = sums.rows;
+                for (int i = 0; i < parameters; i++) {
+                    gradient[i] /= rows;
+                }
+                if (config.l2() > 0) {
+                    GradientTransforms.addL2(gradient, weights, config.l2(), topology);
+                }
+                if (config.l1() > 0) {
+                    GradientTransforms.addL1(gradient, weights, config.l1(), topology);
+                }
+                if (!Double.isFinite(lossSum) || !GradientTransforms.allFinite(gradient)) {
+                    throw new UserException(String.format(Locale.ROOT,
+                            "training diverged in epoch %d, step %d of %d (global step %d): the %s is not finite; "
+                                    + "try a lower --learning-rate (now %g) or --clip-norm",
+                            epoch + 1, t + 1, stepsPerEpoch, step + 1,
+                            Double.isFinite(lossSum) ? "gradient" : "loss", rate));
+                }
+                double norm = config.clipNorm() > 0
+                        ? GradientTransforms.clipByGlobalNorm(gradient, config.clipNorm())
+                        : GradientTransforms.l2Norm(gradient);
+                if (config.clipValue() > 0) {
+                    GradientTransforms.clipByValue(gradient, config.clipValue());
+                }
+                optimizer.step(weights, gradient, rate);
+                normSum += norm;
+                epochLoss += lossSum;
+                epochRows += rows;
+            }
+            double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+            stepSeconds += epochSeconds;
+            rowsProcessed += epochRows;
+            double trainLoss = epochLoss / epochRows;
+
+            double validationLoss = Double.NaN;
+            double validationMetric = Double.NaN;
+            if (validation != null) {
+                Metrics m = Evaluator.evaluate(sc, topology, config.precision(), weights, validation.schema(), validation.blocks(),
+                        String.format(Locale.ROOT, "validate epoch %d/%d", epoch + 1, config.epochs()));
+                validationLoss = m.loss();
+                validationMetric = m.headline();
+            }
+            EpochRecord record = new EpochRecord(epoch + 1, trainLoss, validationLoss, validationMetric,
+                    epochRows / epochSeconds, (System.nanoTime() - start) / 1e9, rate, normSum / stepsPerEpoch);
+            history.add(record);
+            listener.onEpoch(record, config.epochs(), metricName);
+
+            if (earlyStopping) {
+                if (validationLoss < bestValidationLoss) {
+                    bestValidationLoss = validationLoss;
+                    bestWeights = weights.clone();
+                    bestEpoch = epoch + 1;
+                } else if (epoch + 1 - bestEpoch >= config.patience()) {
+                    stopReason = "early stopping";
+                    break;
+                }
+            } else {
+                bestEpoch = epoch + 1;
+            }
+            if (config.tolerance() > 0 && !Double.isNaN(previousLoss)
+                    && (previousLoss - trainLoss) / Math.max(Math.abs(previousLoss), Double.MIN_NORMAL) < config.tolerance()) {
+                stopReason = "converged";
+                break;
+            }
+            previousLoss = trainLoss;
+        }
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        double[] finalWeights = bestWeights != null ? bestWeights : weights;
+        return new TrainResult(topology, finalWeights, List.copyOf(history), step, stopReason, bestEpoch, trainSeconds,
+                rowsProcessed / stepSeconds, metricName);
+    }
+
+    /** Σloss and row count of one step; Σgrad is in the caller's array. */
+    record StepSums(double lossSum, long rows) {
+    }
+
+    /**
+     * One step's Spark job: broadcasts {@code weights} in the compute type, runs {@link StepTask} on every
+     * partition (rows {@code [starts[p], ends[p])} of partition p's epoch order) and sums the partitions' results
+     * in partition order into {@code gradientSum} (Modified: overwritten with Σ∂L/∂θ). The broadcast is destroyed.
+     */
+    StepSums sumGradients(JavaRDD<Block> blocks, Network<Object> network, double[] weights, int epoch,
+                          int maxRows, int[] starts, int[] ends, String description, double[] gradientSum) {
+        Broadcast<Object> broadcast = sc.broadcast(network.toCompute(weights));
+        StepResult[] parts;
+        try {
+            StepTask task = new StepTask(broadcast, network.topology(), network.precision(), config.seed(), epoch, maxRows, starts, ends);
+            parts = SparkJobs.runOnPartitions(sc, blocks, task, StepResult.class, description);
+        } finally {
+            broadcast.destroy();
+        }
+        Arrays.fill(gradientSum, 0);
+        double lossSum = 0;
+        long rows = 0;
+        for (StepResult part : parts) {
+            network.addTo(part.gradientSum, gradientSum);
+            lossSum += part.lossSum;
+            rows += part.rows;
+        }
+        return new StepSums(lossSum, rows);
+    }
+
+    /** Rows in each partition's block; also the job that puts the blocks into the cache. */
+    private int[] rowsPerPartition(Dataset data) {
+        Integer[] rows = SparkJobs.runOnPartitions(sc, data.blocks(), new BlockRows(), Integer.class, "train: cache data");
+        return Arrays.stream(rows).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Rows of the partition's blocks. */
+    static final class BlockRows implements SparkJobs.PartitionFunction<Block, Integer> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Integer apply(TaskContext context, Iterator<Block> blocks) {
+            int rows = 0;
+            while (blocks.hasNext()) {
+                rows += blocks.next().rows;
+            }
+            return rows;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.sparkprop.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.driver.data.DataReader;
+import org.sparkprop.driver.data.Dataset;
+import org.sparkprop.driver.eval.Evaluator;
+import org.sparkprop.driver.eval.Metrics;
+import org.sparkprop.driver.model.Model;
+import org.sparkprop.driver.model.ModelStore;
+
+/** {@code sparkprop evaluate}: loss and metrics of a model on labelled data. */
+final class EvaluateCommand implements Main.Command {
+    @Override
+    public Options options() {
+        Options o = new Options("evaluate", "Prints loss and metrics of a model on labelled data: accuracy, per-class precision, recall and F1 "
+                + "and the confusion matrix for classification; MSE, RMSE, MAE and R² for regression.");
+        o.required("model", "DIR", "model directory written by train");
+        DataFlags.declare(o, false);
+        return o.flag("json", "print one JSON object (count, loss, accuracy or rmse, ...) instead of a table")
+                .value("master", "URL", "Spark master (default: spark-submit's, else " + SparkRuntime.DEFAULT_MASTER + ")");
+    }
+
+    @Override
+    public void run(Options o, PrintStream out) {
+        Model model = ModelStore.load(o.string("model"), DataFlags.hadoopConf());
+        try (JavaSparkContext sc = SparkRuntime.open("evaluate", o.string("master"))) {
+            Dataset data = DataReader.readOrdered(sc, DataFlags.input(o, o.string("data"), model.schema(), DataFlags.trainedFormat(model)), model.schema());
+            Metrics m = Evaluator.evaluate(sc, model.topology(), model.precision(), model.weights(), model.schema(), data.blocks(),
+                    "evaluate " + o.string("data"));
+            if (o.has("json")) {
+                out.println(m.toJson().toString());
+            } else {
+                out.print(m.toTable());
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.sparkprop.jobs;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import org.sparkprop.driver.UserException;
+
+/**
+ * The command line: {@code sparkprop <subcommand> [flags]}, the same under {@code spark-submit --class
+ * org.sparkprop.jobs.Main <jar> <subcommand> ...} and through {@code deploy/bin/sparkprop}.
+ * Exit status 0 on success, 2 for a user's mistake (one sentence on stderr, no stack trace), 1 for a bug.
+ */
+public final class Main {
+    static final int OK = 0;
+    static final int BUG = 1;
+    static final int USER_ERROR = 2;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status != OK) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs one command; returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.print(usage());
+            return args.length == 0 ? USER_ERROR : OK;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            Command command = switch (args[0]) {
+                case "train" -> new TrainCommand();
+                case "evaluate" -> new EvaluateCommand();
+                case "predict" -> new PredictCommand();
+                default -> throw new UserException("unknown subcommand '" + args[0] + "'; expected train, evaluate or predict");
+            };
+            Options options = command.options();
+            if (!options.parse(rest)) {
+                out.print(options.usage());
+                return OK;
+            }
+            command.run(options, out);
+            return OK;
+        } catch (RuntimeException e) {
+            UserException user = UserException.find(e);
+            if (user != null) {
+                err.println("sparkprop: " + user.getMessage());
+                return USER_ERROR;
+            }
+            err.println("sparkprop: internal error (a bug; please report it with this trace):");
+            e.printStackTrace(err);
+            return BUG;
+        }
+    }
+
+    static String usage() {
+        return """
+                usage: sparkprop <subcommand> [flags]
+
+                Trains multilayer perceptrons by backpropagation on Apache Spark.
+
+                subcommands:
+                  train      train a network on LibSVM or CSV data (or a built-in data set) and write a model directory
+                  evaluate   loss and metrics of a model on labelled data
+                  predict    one prediction per row of data, written to a file
+
+                'sparkprop <subcommand> --help' lists the flags of each.
+                """;
+    }
+
+    /** One subcommand: its flags and what it does with them. */
+    interface Command {
+        Options options();
+
+        void run(Options options, PrintStream out);
+    }
+}

@@ -1,0 +1,230 @@
+package org.sparkprop.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkprop.driver.HadoopFiles;
+import org.sparkprop.driver.UserException;
+import org.sparkprop.driver.data.BuiltinData;
+import org.sparkprop.driver.data.DataFormat;
+import org.sparkprop.driver.data.DataReader;
+import org.sparkprop.driver.data.Dataset;
+import org.sparkprop.driver.data.InputSpec;
+import org.sparkprop.driver.data.LabelKind;
+import org.sparkprop.driver.eval.Evaluator;
+import org.sparkprop.driver.eval.Metrics;
+import org.sparkprop.driver.model.Model;
+import org.sparkprop.driver.model.ModelStore;
+import org.sparkprop.driver.optim.OptimizerKind;
+import org.sparkprop.driver.optim.OptimizerSpec;
+import org.sparkprop.driver.optim.ScheduleKind;
+import org.sparkprop.driver.optim.ScheduleSpec;
+import org.sparkprop.driver.train.EpochRecord;
+import org.sparkprop.driver.train.TrainConfig;
+import org.sparkprop.driver.train.TrainListener;
+import org.sparkprop.driver.train.TrainResult;
+import org.sparkprop.driver.train.Trainer;
+import org.sparkprop.kernels.Activation;
+import org.sparkprop.kernels.Loss;
+import org.sparkprop.kernels.Precision;
+import org.sparkprop.kernels.Topology;
+
+/** {@code sparkprop train}: reads the data, runs the step loop, writes a model directory. */
+final class TrainCommand implements Main.Command {
+    private static final Logger LOG = LoggerFactory.getLogger("org.sparkprop");
+    /** Epochs between decays of the step schedule when --decay-epochs is not given. */
+    static final long DEFAULT_DECAY_EPOCHS = 10;
+
+    @Override
+    public Options options() {
+        TrainConfig d = TrainConfig.defaults();
+        OptimizerSpec adam = OptimizerSpec.defaults(OptimizerKind.ADAM);
+        Options o = new Options("train", "Trains a multilayer perceptron and writes it to a model directory.");
+        DataFlags.declare(o, true);
+        return o
+                .value("validation", "PATH", "validation data (same format) for the per-epoch metric and early stopping")
+                .required("output", "DIR", "model directory to write (refused if it exists, unless --overwrite)")
+                .flag("overwrite", "replace an existing model directory (atomically)")
+                .value("hidden", "SIZES", "hidden layer widths, input side first, e.g. 256,128; 'none' for none (default "
+                        + joined(d.hidden()) + ")")
+                .value("activation", "NAME", "hidden activation: identity, relu, leaky_relu, sigmoid, tanh (default " + d.activation() + ")")
+                .value("output-activation", "NAME", "output activation (default: softmax for cross_entropy, sigmoid for binary_cross_entropy, identity for mse)")
+                .value("loss", "NAME", "cross_entropy (classes), binary_cross_entropy (binary or multi-label) or mse (regression) "
+                        + "(default " + d.loss() + ", mse for a built-in regression set)")
+                .value("optimizer", "NAME", "sgd, momentum, nesterov, adam, adamw (default " + d.optimizer().kind() + ")")
+                .value("learning-rate", "RATE", "base learning rate (default " + d.learningRate() + ")")
+                .value("momentum", "M", "momentum for momentum and nesterov (default " + OptimizerSpec.DEFAULT_MOMENTUM + ")")
+                .value("beta1", "B", "Adam's β₁ (default " + adam.beta1() + ")")
+                .value("beta2", "B", "Adam's β₂ (default " + adam.beta2() + ")")
+                .value("adam-epsilon", "E", "Adam's ε (default " + adam.epsilon() + ")")
+                .value("weight-decay", "W", "AdamW's decoupled weight decay (default " + OptimizerSpec.DEFAULT_WEIGHT_DECAY + ")")
+                .value("schedule", "NAME", "learning-rate schedule: constant, step, exponential, cosine (default " + d.schedule().kind() + ")")
+                .value("warmup-steps", "N", "linear warm-up over the first N steps (default 0)")
+                .value("decay-epochs", "N", "step schedule: epochs between decays (default " + DEFAULT_DECAY_EPOCHS + ")")
+                .value("decay-rate", "G", "step schedule: factor per decay (default " + ScheduleSpec.DEFAULT_STEP_GAMMA
+                        + "); exponential: factor per epoch (default " + ScheduleSpec.DEFAULT_EXPONENTIAL_GAMMA + ")")
+                .value("min-learning-rate", "RATE", "cosine schedule: final rate (default " + ScheduleSpec.DEFAULT_MIN_RATE + ")")
+                .value("batch-size", "N", "global mini-batch size over all partitions (default " + d.batchSize() + ")")
+                .value("epochs", "N", "most passes over the data (default " + d.epochs() + ")")
+                .value("seed", "N", "seed of initial weights and row order (default " + d.seed() + ")")
+                .value("partitions", "N", "partitions of the cached data (default: Spark's default parallelism)")
+                .value("precision", "TYPE", "float or double compute (default " + d.precision() + ")")
+                .value("l1", "L", "L1 penalty on weights (default " + d.l1() + ")")
+                .value("l2", "L", "L2 penalty on weights (default " + d.l2() + ")")
+                .value("clip-norm", "N", "clip the gradient to this global L2 norm; 0 = off (default " + d.clipNorm() + ")")
+                .value("clip-value", "V", "clip gradient entries to [-V, V]; 0 = off (default " + d.clipValue() + ")")
+                .value("tolerance", "T", "stop when an epoch improves the training loss by less than this fraction; 0 = off (default " + d.tolerance() + ")")
+                .value("patience", "N", "with --validation: stop after N epochs without a better validation loss, keep the best weights; 0 = off (default " + d.patience() + ")")
+                .value("master", "URL", "Spark master (default: spark-submit's, else " + SparkRuntime.DEFAULT_MASTER + ")");
+    }
+
+    /** Turns the flags into a validated configuration; every problem names its flag. */
+    static TrainConfig config(Options o, boolean builtinRegression) {
+        TrainConfig.Builder b = TrainConfig.builder();
+        b.hidden = o.get("hidden", Options::intList, b.hidden);
+        b.activation = o.get("activation", Activation::parse, b.activation);
+        b.outputActivation = o.get("output-activation", Activation::parse, b.outputActivation);
+        b.loss = o.get("loss", Loss::parse, builtinRegression ? Loss.MSE : b.loss);
+        OptimizerKind kind = o.get("optimizer", OptimizerKind::parse, b.optimizer.kind());
+        OptimizerSpec optimizer = OptimizerSpec.defaults(kind);
+        optimizer = optimizer.withMomentum(o.number("momentum", optimizer.momentum()))
+                .withBeta1(o.number("beta1", optimizer.beta1()))
+                .withBeta2(o.number("beta2", optimizer.beta2()))
+                .withEpsilon(o.number("adam-epsilon", optimizer.epsilon()))
+                .withWeightDecay(o.number("weight-decay", optimizer.weightDecay()));
+        b.optimizer = optimizer;
+        double rate = o.number("learning-rate", b.schedule.baseRate());
+        ScheduleKind scheduleKind = o.get("schedule", ScheduleKind::parse, b.schedule.kind());
+        b.batchSize = o.integer("batch-size", b.batchSize);
+        b.epochs = o.integer("epochs", b.epochs);
+        b.schedule = schedule(o, scheduleKind, rate);
+        b.seed = o.longValue("seed", b.seed);
+        b.partitions = o.integer("partitions", b.partitions);
+        b.precision = o.get("precision", Precision::parse, b.precision);
+        b.l1 = o.number("l1", b.l1);
+        b.l2 = o.number("l2", b.l2);
+        b.clipNorm = o.number("clip-norm", b.clipNorm);
+        b.clipValue = o.number("clip-value", b.clipValue);
+        b.tolerance = o.number("tolerance", b.tolerance);
+        b.patience = o.integer("patience", b.patience);
+        return b.build();
+    }
+
+    private static ScheduleSpec schedule(Options o, ScheduleKind kind, double rate) {
+        ScheduleSpec spec = switch (kind) {
+            case CONSTANT -> ScheduleSpec.constant(rate);
+            case STEP -> ScheduleSpec.step(rate, o.longValue("decay-epochs", DEFAULT_DECAY_EPOCHS), o.number("decay-rate", ScheduleSpec.DEFAULT_STEP_GAMMA));
+            case EXPONENTIAL -> ScheduleSpec.exponential(rate, o.number("decay-rate", ScheduleSpec.DEFAULT_EXPONENTIAL_GAMMA));
+            case COSINE -> ScheduleSpec.cosine(rate, o.number("min-learning-rate", ScheduleSpec.DEFAULT_MIN_RATE));
+        };
+        return spec.withWarmup(o.longValue("warmup-steps", 0));
+    }
+
+    @Override
+    public void run(Options o, PrintStream out) {
+        String trainPath = o.string("train");
+        TrainConfig config;
+        try {
+            config = config(o, DataFlags.isBuiltinRegression(trainPath));
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+        String output = o.string("output");
+        boolean overwrite = o.has("overwrite");
+        HadoopFiles.checkAbsent(output, overwrite, "model directory", DataFlags.hadoopConf());
+        InputSpec trainSpec = DataFlags.input(o, trainPath, null, DataFormat.LIBSVM);
+        LabelKind kind = LabelKind.forLoss(config.loss(), trainSpec.labelColumns().size());
+        try (JavaSparkContext sc = SparkRuntime.open("train", o.string("master"))) {
+            int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
+            long loadStart = System.nanoTime();
+            sc.setJobGroup("load", "load training data");
+            Dataset train = DataReader.readForTraining(sc, trainSpec, kind, null, partitions);
+            Dataset validation = null;
+            if (o.has("validation")) {
+                validation = DataReader.readOrdered(sc, DataFlags.input(o, o.string("validation"), train.schema(), trainSpec.format()), train.schema());
+            }
+            sc.clearJobGroup();
+            LOG.info(String.format(Locale.ROOT, "read %d training rows (%d features, %s) into %d partitions in %.1f s",
+                    train.rows(), train.schema().numFeatures(), describe(train), partitions, (System.nanoTime() - loadStart) / 1e9));
+            Trainer trainer = new Trainer(sc, config);
+            TrainResult result = trainer.train(train, validation, new LogListener());
+            LOG.info(String.format(Locale.ROOT, "stopped after %d epochs (%s) in %.1f s, %.0f rows/s",
+                    result.history().size(), result.stopReason(), result.trainSeconds(), result.samplesPerSecond()));
+
+            ObjectNode metrics = org.sparkprop.driver.model.ModelJson.newObject();
+            Metrics trainMetrics = Evaluator.evaluate(sc, result.topology(), config.precision(), result.weights(), train.schema(),
+                    train.blocks(), "evaluate on training data");
+            metrics.set("train", trainMetrics.toJson());
+            Metrics validationMetrics = null;
+            if (validation != null) {
+                validationMetrics = Evaluator.evaluate(sc, result.topology(), config.precision(), result.weights(), train.schema(),
+                        validation.blocks(), "evaluate on validation data");
+                metrics.set("validation", validationMetrics.toJson());
+            }
+            ObjectNode training = config.toJson();
+            ObjectNode data = training.putObject("data");
+            data.put("train", trainPath);
+            if (validation != null) {
+                data.put("validation", o.string("validation"));
+            }
+            if (!BuiltinData.isBuiltin(trainPath)) {
+                data.put("format", trainSpec.format().id());
+            }
+            data.put("rows", train.rows());
+            data.put("partitions", partitions);
+            Model model = new Model(result.topology(), config.precision(), train.schema(), result.weights(), training, metrics);
+            ModelStore.save(model, output, Map.of(ModelStore.TRAINING_FILE, result.historyJson()), overwrite, sc.hadoopConfiguration());
+
+            Topology t = result.topology();
+            out.printf(Locale.ROOT, "trained %s on %d rows in %.1f s (%.0f rows/s)%n", t, train.rows(), result.trainSeconds(), result.samplesPerSecond());
+            out.print(summary("train", trainMetrics));
+            if (validationMetrics != null) {
+                out.print(summary("validation", validationMetrics));
+            }
+            out.println("model written to " + output);
+        }
+    }
+
+    private static String summary(String what, Metrics m) {
+        return String.format(Locale.ROOT, "%-10s loss %.4f, %s %.4f (%d rows)%n", what, m.loss(), m.headlineName(), m.headline(), m.count());
+    }
+
+    private static String describe(Dataset d) {
+        List<String> classes = d.schema().classes();
+        return switch (d.schema().labelKind()) {
+            case CLASSES, BINARY -> classes.size() + " classes";
+            case MULTILABEL -> d.schema().outputs() + " labels";
+            case REGRESSION -> d.schema().outputs() + " target" + (d.schema().outputs() > 1 ? "s" : "");
+        };
+    }
+
+    private static String joined(int[] values) {
+        StringBuilder s = new StringBuilder();
+        for (int v : values) {
+            s.append(s.length() == 0 ? "" : ",").append(v);
+        }
+        return s.toString();
+    }
+
+    /** One log line per epoch. */
+    private static final class LogListener implements TrainListener {
+        @Override
+        public void onStart(Topology topology, long rows, int partitions, int stepsPerEpoch) {
+            LOG.info("network {}: {} parameters; {} rows in {} partitions, {} steps per epoch", topology,
+                    topology.parameterCount(), rows, partitions, stepsPerEpoch);
+        }
+
+        @Override
+        public void onEpoch(EpochRecord r, int epochs, String metricName) {
+            String validation = Double.isNaN(r.validationLoss()) ? ""
+                    : String.format(Locale.ROOT, "  val_loss %.4f  val_%s %.4f", r.validationLoss(), metricName, r.validationMetric());
+            LOG.info(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f%s  %.0f rows/s  %.1f s", r.epoch(), epochs,
+                    r.trainLoss(), validation, r.samplesPerSecond(), r.elapsedSeconds()));
+        }
+    }
+}
