@@ -117,8 +117,8 @@ public final class Trainer {
                 StepSums sums = sumGradients(train.blocks(), network, weights, epoch, maxRows, plan.starts(t), plan.starts(t + 1),
                         String.format(Locale.ROOT, "train epoch %d/%d step %d/%d", epoch + 1, config.epochs(), t + 1, stepsPerEpoch),
                         gradient);
-                double lossSum = sums.lossSum;
-                long rows = sums.rows;
+                double lossSum = sums.lossSum();
+                long rows = sums.rows();
                 for (int i = 0; i < parameters; i++) {
                     gradient[i] /= rows;
                 }
