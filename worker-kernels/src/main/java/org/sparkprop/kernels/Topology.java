@@ -16,6 +16,9 @@ public record Topology(int[] sizes, Activation[] activations, Loss loss) impleme
     /** Upper bound on the number of parameters: a flat Java array, with room to spare. */
     public static final long MAX_PARAMETERS = 1L << 30;
 
+    /** Most layer sizes an error message lists. */
+    private static final int SHOWN_SIZES = 16;
+
     public Topology {
         if (sizes == null || sizes.length < 2) {
             throw new IllegalArgumentException("a network needs at least an input and an output size, got " + Arrays.toString(sizes));
@@ -29,17 +32,22 @@ public record Topology(int[] sizes, Activation[] activations, Loss loss) impleme
         }
         sizes = sizes.clone();
         activations = activations.clone();
-        long count = 0;
         for (int l = 0; l < sizes.length; l++) {
             if (sizes[l] < 1) {
                 throw new IllegalArgumentException("layer " + l + " has size " + sizes[l] + "; sizes must be at least 1");
             }
-            if (l > 0) {
-                count += (long) sizes[l - 1] * sizes[l] + sizes[l];
-            }
+        }
+        // Summing stops once past the limit: a term is below 2^62 and the sum before it at most 2^30, so it
+        // cannot overflow however many layers there are.
+        long count = 0;
+        int layer = 1;
+        for (; layer < sizes.length && count <= MAX_PARAMETERS; layer++) {
+            count += (long) sizes[layer - 1] * sizes[layer] + sizes[layer];
         }
         if (count > MAX_PARAMETERS) {
-            throw new IllegalArgumentException("the network " + Arrays.toString(sizes) + " has " + count + " parameters; at most " + MAX_PARAMETERS + " are supported");
+            String shown = sizes.length <= SHOWN_SIZES ? Arrays.toString(sizes) : "of " + sizes.length + " layer sizes";
+            throw new IllegalArgumentException("the network " + shown + " has " + (layer == sizes.length ? "" : "at least ")
+                    + count + " parameters; at most " + MAX_PARAMETERS + " are supported");
         }
         for (int l = 0; l < activations.length - 1; l++) {
             if (activations[l] == Activation.SOFTMAX) {
