@@ -24,6 +24,7 @@ import org.sparkprop.driver.optim.OptimizerKind;
 import org.sparkprop.driver.optim.OptimizerSpec;
 import org.sparkprop.driver.optim.ScheduleKind;
 import org.sparkprop.driver.optim.ScheduleSpec;
+import org.sparkprop.driver.train.Checkpoints;
 import org.sparkprop.driver.train.EpochRecord;
 import org.sparkprop.driver.train.TrainConfig;
 import org.sparkprop.driver.train.TrainListener;
@@ -80,7 +81,26 @@ final class TrainCommand implements Main.Command {
                 .value("clip-value", "V", "clip gradient entries to [-V, V]; 0 = off (default " + d.clipValue() + ")")
                 .value("tolerance", "T", "stop when an epoch improves the training loss by less than this fraction; 0 = off (default " + d.tolerance() + ")")
                 .value("patience", "N", "with --validation: stop after N epochs without a better validation loss, keep the best weights; 0 = off (default " + d.patience() + ")")
+                .value("checkpoint-dir", "DIR", "write checkpoints (weights, optimizer state, position) into DIR, on any Hadoop file system")
+                .value("checkpoint-every", "STEPS", "with --checkpoint-dir: a checkpoint every STEPS steps as well as at the end of each epoch "
+                        + "(default: at the end of each epoch only)")
+                .value("keep-checkpoints", "K", "with --checkpoint-dir: keep the newest K checkpoints (default " + Checkpoints.DEFAULT_KEEP + ")")
+                .flag("resume", "with --checkpoint-dir: continue from its newest complete checkpoint (from the beginning if there is none)")
                 .value("master", "URL", "Spark master (default: spark-submit's, else " + SparkRuntime.DEFAULT_MASTER + ")");
+    }
+
+    /** The checkpoint flags, validated. */
+    static Checkpoints checkpoints(Options o) {
+        String dir = o.string("checkpoint-dir");
+        if (dir == null && (o.has("checkpoint-every") || o.has("keep-checkpoints"))) {
+            throw new UserException("--checkpoint-every and --keep-checkpoints need --checkpoint-dir");
+        }
+        try {
+            return new Checkpoints(dir, o.longValue("checkpoint-every", Long.MAX_VALUE), o.integer("keep-checkpoints", Checkpoints.DEFAULT_KEEP),
+                    o.has("resume"));
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
     }
 
     /** Turns the flags into a validated configuration; every problem names its flag. */
@@ -134,6 +154,7 @@ final class TrainCommand implements Main.Command {
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
+        Checkpoints checkpoints = checkpoints(o);
         String output = o.string("output");
         boolean overwrite = o.has("overwrite");
         HadoopFiles.checkAbsent(output, overwrite, "model directory", DataFlags.hadoopConf());
@@ -152,7 +173,7 @@ final class TrainCommand implements Main.Command {
             LOG.info(String.format(Locale.ROOT, "read %d training rows (%d features, %s) into %d partitions in %.1f s",
                     train.rows(), train.schema().numFeatures(), describe(train), partitions, (System.nanoTime() - loadStart) / 1e9));
             Trainer trainer = new Trainer(sc, config);
-            TrainResult result = trainer.train(train, validation, new LogListener());
+            TrainResult result = trainer.train(train, validation, null, checkpoints, new LogListener());
             LOG.info(String.format(Locale.ROOT, "stopped after %d epochs (%s) in %.1f s, %.0f rows/s",
                     result.history().size(), result.stopReason(), result.trainSeconds(), result.samplesPerSecond()));
 

@@ -11,6 +11,17 @@ public interface TrainListener {
     default void onStart(Topology topology, long rows, int partitions, int stepsPerEpoch) {
     }
 
+    /**
+     * Called after every optimizer step.
+     *
+     * @param epoch         1-based epoch
+     * @param step          1-based step within the epoch, of {@code steps}
+     * @param runningLoss   mean training loss of the epoch's steps so far
+     * @param rowsPerSecond training rows per second of the epoch's steps so far
+     */
+    default void onStep(int epoch, int epochs, int step, int steps, double runningLoss, double rowsPerSecond) {
+    }
+
     /** Called after every epoch, validation included. */
     default void onEpoch(EpochRecord record, int epochs, String metricName) {
     }

@@ -18,9 +18,10 @@ import org.sparkprop.kernels.Topology;
  * @param trainSeconds     the training loop alone: from cached data to the last step
  * @param samplesPerSecond rows processed by steps per second of the training loop
  * @param metricName       "accuracy" or "rmse": the validation metric's name
+ * @param resumedFrom      the checkpoint the run resumed from (and newer ones skipped as damaged), or null
  */
 public record TrainResult(Topology topology, double[] weights, List<EpochRecord> history, long steps, String stopReason,
-                          int bestEpoch, double trainSeconds, double samplesPerSecond, String metricName) {
+                          int bestEpoch, double trainSeconds, double samplesPerSecond, String metricName, String resumedFrom) {
 
     /** The content of training.json. */
     public ObjectNode historyJson() {
@@ -32,6 +33,9 @@ public record TrainResult(Topology topology, double[] weights, List<EpochRecord>
         n.put("bestEpoch", bestEpoch);
         n.put("train_seconds", trainSeconds);
         n.put("samples_per_second", samplesPerSecond);
+        if (resumedFrom != null) {
+            n.put("resumedFrom", resumedFrom);
+        }
         return n;
     }
 }

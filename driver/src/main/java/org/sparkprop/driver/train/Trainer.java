@@ -1,6 +1,5 @@
 package org.sparkprop.driver.train;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +16,6 @@ import org.sparkprop.driver.data.Schema;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.eval.Metrics;
 import org.sparkprop.driver.optim.GradientTransforms;
-import org.sparkprop.driver.optim.OptimizerState;
 import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Topology;
 import org.sparkprop.kernels.WeightInit;
@@ -65,20 +63,22 @@ public final class Trainer {
      * Trains on {@code train}, starting from {@code initialWeights} (Not modified) when given, else from
      * {@link WeightInit} with the configured seed.
      */
-    @SuppressWarnings("unchecked")
     public TrainResult train(Dataset train, Dataset validation, double[] initialWeights, TrainListener listener) {
+        return train(train, validation, initialWeights, Checkpoints.NONE, listener);
+    }
+
+    /**
+     * Trains on {@code train}. With {@code checkpoints.resume()} and a complete checkpoint in its directory the
+     * run continues from the newest one (refused if its configuration, network or data differ from this run's);
+     * otherwise it starts from {@code initialWeights} (Not modified) when given, else from {@link WeightInit}.
+     * Checkpoints are written every {@code checkpoints.everySteps()} steps and at the end of every epoch.
+     */
+    @SuppressWarnings("unchecked")
+    public TrainResult train(Dataset train, Dataset validation, double[] initialWeights, Checkpoints checkpoints,
+                             TrainListener listener) {
         Topology topology = topologyFor(train.schema());
         Network<Object> network = (Network<Object>) Network.create(topology, config.precision());
         int parameters = topology.parameterCount();
-        double[] weights = new double[parameters];
-        if (initialWeights != null) {
-            if (initialWeights.length != parameters) {
-                throw new IllegalArgumentException("initial weights have " + initialWeights.length + " values; " + topology + " has " + parameters);
-            }
-            System.arraycopy(initialWeights, 0, weights, 0, parameters);
-        } else {
-            WeightInit.initialize(topology, config.seed(), weights);
-        }
 
         int[] rowsPerPartition = rowsPerPartition(train);
         long totalRows = Arrays.stream(rowsPerPartition).asLongStream().sum();
@@ -89,51 +89,55 @@ public final class Trainer {
         int stepsPerEpoch = plan.steps();
         long totalSteps = (long) stepsPerEpoch * config.epochs();
         int maxRows = Math.min(plan.largestShare(), MAX_CHUNK_ROWS);
+
+        CheckpointStore store = checkpoints.enabled()
+                ? new CheckpointStore(checkpoints, sc.hadoopConfiguration(), config, topology, train.schema(), rowsPerPartition)
+                : null;
+        RunState state = store != null && checkpoints.resume() ? store.loadNewest() : null;
+        if (state == null) {
+            double[] weights = new double[parameters];
+            if (initialWeights != null) {
+                if (initialWeights.length != parameters) {
+                    throw new IllegalArgumentException("initial weights have " + initialWeights.length + " values; " + topology + " has " + parameters);
+                }
+                System.arraycopy(initialWeights, 0, weights, 0, parameters);
+            } else {
+                WeightInit.initialize(topology, config.seed(), weights);
+            }
+            state = new RunState(weights, config.optimizer().newState(parameters));
+        }
         listener.onStart(topology, totalRows, rowsPerPartition.length, stepsPerEpoch);
 
-        OptimizerState optimizer = config.optimizer().newState(parameters);
         double[] gradient = new double[parameters];
-        List<EpochRecord> history = new ArrayList<>();
         boolean earlyStopping = validation != null && config.patience() > 0;
-        double[] bestWeights = null;
-        double bestValidationLoss = Double.POSITIVE_INFINITY;
-        int bestEpoch = 0;
-        String stopReason = "epochs";
         String metricName = train.schema().labelKind() == LabelKind.REGRESSION ? "rmse" : "accuracy";
-        long step = 0;
         long start = System.nanoTime();
-        double stepSeconds = 0;
-        long rowsProcessed = 0;
-        double previousLoss = Double.NaN;
 
-        for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            long epochStart = System.nanoTime();
-            double epochLoss = 0;
-            long epochRows = 0;
-            double normSum = 0;
-            double rate = 0;
-            for (int t = 0; t < stepsPerEpoch; t++, step++) {
-                rate = config.schedule().rate(step, totalSteps, stepsPerEpoch);
-                StepSums sums = sumGradients(train.blocks(), network, weights, epoch, maxRows, plan.starts(t), plan.starts(t + 1),
+        while (state.epoch < config.epochs() && state.stopReason == null) {
+            int epoch = state.epoch;
+            double rate = Double.NaN;
+            while (state.stepInEpoch < stepsPerEpoch) {
+                int t = state.stepInEpoch;
+                long stepStart = System.nanoTime();
+                rate = config.schedule().rate(state.step, totalSteps, stepsPerEpoch);
+                StepSums sums = sumGradients(train.blocks(), network, state.weights, epoch, maxRows, plan.starts(t), plan.starts(t + 1),
                         String.format(Locale.ROOT, "train epoch %d/%d step %d/%d", epoch + 1, config.epochs(), t + 1, stepsPerEpoch),
                         gradient);
-                double lossSum = sums.lossSum();
-                long rows = sums.rows();
                 for (int i = 0; i < parameters; i++) {
-                    gradient[i] /= rows;
+                    gradient[i] /= sums.rows();
                 }
                 if (config.l2() > 0) {
-                    GradientTransforms.addL2(gradient, weights, config.l2(), topology);
+                    GradientTransforms.addL2(gradient, state.weights, config.l2(), topology);
                 }
                 if (config.l1() > 0) {
-                    GradientTransforms.addL1(gradient, weights, config.l1(), topology);
+                    GradientTransforms.addL1(gradient, state.weights, config.l1(), topology);
                 }
-                if (!Double.isFinite(lossSum) || !GradientTransforms.allFinite(gradient)) {
+                if (!Double.isFinite(sums.lossSum()) || !GradientTransforms.allFinite(gradient)) {
                     throw new UserException(String.format(Locale.ROOT,
                             "training diverged in epoch %d, step %d of %d (global step %d): the %s is not finite; "
                                     + "try a lower --learning-rate (now %g) or --clip-norm",
-                            epoch + 1, t + 1, stepsPerEpoch, step + 1,
-                            Double.isFinite(lossSum) ? "gradient" : "loss", rate));
+                            epoch + 1, t + 1, stepsPerEpoch, state.step + 1,
+                            Double.isFinite(sums.lossSum()) ? "gradient" : "loss", rate));
                 }
                 double norm = config.clipNorm() > 0
                         ? GradientTransforms.clipByGlobalNorm(gradient, config.clipNorm())
@@ -141,52 +145,67 @@ public final class Trainer {
                 if (config.clipValue() > 0) {
                     GradientTransforms.clipByValue(gradient, config.clipValue());
                 }
-                optimizer.step(weights, gradient, rate);
-                normSum += norm;
-                epochLoss += lossSum;
-                epochRows += rows;
+                state.optimizer.step(state.weights, gradient, rate);
+                state.epochNormSum += norm;
+                state.epochLoss += sums.lossSum();
+                state.epochRows += sums.rows();
+                state.epochStepSeconds += (System.nanoTime() - stepStart) / 1e9;
+                state.stepInEpoch++;
+                state.step++;
+                listener.onStep(epoch + 1, config.epochs(), t + 1, stepsPerEpoch, state.epochLoss / state.epochRows,
+                        state.epochRows / state.epochStepSeconds);
+                if (store != null && state.stepInEpoch < stepsPerEpoch && state.step % checkpoints.everySteps() == 0) {
+                    store.save(state, elapsed(state, start));
+                }
             }
-            double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-            stepSeconds += epochSeconds;
-            rowsProcessed += epochRows;
-            double trainLoss = epochLoss / epochRows;
+            state.stepSeconds += state.epochStepSeconds;
+            state.rowsProcessed += state.epochRows;
+            double trainLoss = state.epochLoss / state.epochRows;
 
             double validationLoss = Double.NaN;
             double validationMetric = Double.NaN;
             if (validation != null) {
-                Metrics m = Evaluator.evaluate(sc, topology, config.precision(), weights, validation.schema(), validation.blocks(),
+                Metrics m = Evaluator.evaluate(sc, topology, config.precision(), state.weights, validation.schema(), validation.blocks(),
                         String.format(Locale.ROOT, "validate epoch %d/%d", epoch + 1, config.epochs()));
                 validationLoss = m.loss();
                 validationMetric = m.headline();
             }
             EpochRecord record = new EpochRecord(epoch + 1, trainLoss, validationLoss, validationMetric,
-                    epochRows / epochSeconds, (System.nanoTime() - start) / 1e9, rate, normSum / stepsPerEpoch);
-            history.add(record);
+                    state.epochRows / state.epochStepSeconds, elapsed(state, start), rate, state.epochNormSum / stepsPerEpoch);
+            state.history.add(record);
             listener.onEpoch(record, config.epochs(), metricName);
 
             if (earlyStopping) {
-                if (validationLoss < bestValidationLoss) {
-                    bestValidationLoss = validationLoss;
-                    bestWeights = weights.clone();
-                    bestEpoch = epoch + 1;
-                } else if (epoch + 1 - bestEpoch >= config.patience()) {
-                    stopReason = "early stopping";
-                    break;
+                if (validationLoss < state.bestValidationLoss) {
+                    state.bestValidationLoss = validationLoss;
+                    state.bestWeights = state.weights.clone();
+                    state.bestEpoch = epoch + 1;
+                } else if (epoch + 1 - state.bestEpoch >= config.patience()) {
+                    state.stopReason = "early stopping";
                 }
             } else {
-                bestEpoch = epoch + 1;
+                state.bestEpoch = epoch + 1;
             }
-            if (config.tolerance() > 0 && !Double.isNaN(previousLoss)
-                    && (previousLoss - trainLoss) / Math.max(Math.abs(previousLoss), Double.MIN_NORMAL) < config.tolerance()) {
-                stopReason = "converged";
-                break;
+            if (state.stopReason == null && config.tolerance() > 0 && !Double.isNaN(state.previousLoss)
+                    && (state.previousLoss - trainLoss) / Math.max(Math.abs(state.previousLoss), Double.MIN_NORMAL) < config.tolerance()) {
+                state.stopReason = "converged";
             }
-            previousLoss = trainLoss;
+            state.previousLoss = trainLoss;
+            state.epoch++;
+            state.startEpoch();
+            if (store != null) {
+                store.save(state, elapsed(state, start));
+            }
         }
-        double trainSeconds = (System.nanoTime() - start) / 1e9;
-        double[] finalWeights = bestWeights != null ? bestWeights : weights;
-        return new TrainResult(topology, finalWeights, List.copyOf(history), step, stopReason, bestEpoch, trainSeconds,
-                rowsProcessed / stepSeconds, metricName);
+        double[] finalWeights = state.bestWeights != null ? state.bestWeights : state.weights;
+        String stopReason = state.stopReason != null ? state.stopReason : "epochs";
+        return new TrainResult(topology, finalWeights, List.copyOf(state.history), state.step, stopReason, state.bestEpoch,
+                elapsed(state, start), state.rowsProcessed / state.stepSeconds, metricName, state.resumedFrom);
+    }
+
+    /** Seconds of training loop: this process's plus what the run spent before a resume. */
+    private static double elapsed(RunState state, long start) {
+        return state.elapsedBefore + (System.nanoTime() - start) / 1e9;
     }
 
     /** Σloss and row count of one step; Σgrad is in the caller's array. */
