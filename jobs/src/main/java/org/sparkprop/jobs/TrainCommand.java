@@ -202,6 +202,9 @@ final class TrainCommand implements Main.Command {
             ModelStore.save(model, output, Map.of(ModelStore.TRAINING_FILE, result.historyJson()), overwrite, sc.hadoopConfiguration());
 
             Topology t = result.topology();
+            if (result.resumedFrom() != null) {
+                out.println("resumed from checkpoint " + result.resumedFrom());
+            }
             out.printf(Locale.ROOT, "trained %s on %d rows in %.1f s (%.0f rows/s)%n", t, train.rows(), result.trainSeconds(), result.samplesPerSecond());
             out.print(summary("train", trainMetrics));
             if (validationMetrics != null) {
