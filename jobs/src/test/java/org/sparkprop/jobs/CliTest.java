@@ -171,6 +171,27 @@ class CliTest {
     }
 
     @Test
+    void aDivergingRunStopsInTheStepItDivergesAndPublishesNothing() throws IOException {
+        Path out = dir.resolve("diverged");
+        Path ckpt = dir.resolve("diverged-checkpoints");
+        // Squared error under plain SGD with a huge rate grows geometrically: it overflows within a few steps.
+        Run r = run("train", "--train", "builtin:friedman1", "--output", out.toString(), "--master", "local[2]", "--partitions", "2",
+                "--optimizer", "sgd", "--learning-rate", "1e6", "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "1");
+        assertEquals(2, r.status, r.err);
+        assertTrue(r.err.strip().matches("sparkprop: training diverged in epoch \\d+, step \\d+ of \\d+ \\(step \\d+ of the run\\): "
+                + "the (loss|gradient|weights after the update) (is|are) not finite; nothing was written; try a lower --learning-rate.*"), r.err);
+        assertFalse(Files.exists(out), "no model published");
+        List<Path> left;
+        try (var files = Files.list(ckpt)) {
+            left = files.toList();
+        }
+        assertFalse(left.isEmpty());
+        for (Path checkpoint : left) {
+            assertTrue(Files.exists(checkpoint.resolve("MANIFEST.json")), "every checkpoint left is complete: " + checkpoint);
+        }
+    }
+
+    @Test
     void helpIsThereForEverySubcommand() {
         for (String command : List.of("train", "evaluate", "predict")) {
             Run r = run(command, "--help");

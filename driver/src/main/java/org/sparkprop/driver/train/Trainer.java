@@ -133,11 +133,7 @@ public final class Trainer {
                     GradientTransforms.addL1(gradient, state.weights, config.l1(), topology);
                 }
                 if (!Double.isFinite(sums.lossSum()) || !GradientTransforms.allFinite(gradient)) {
-                    throw new UserException(String.format(Locale.ROOT,
-                            "training diverged in epoch %d, step %d of %d (global step %d): the %s is not finite; "
-                                    + "try a lower --learning-rate (now %g) or --clip-norm",
-                            epoch + 1, t + 1, stepsPerEpoch, state.step + 1,
-                            Double.isFinite(sums.lossSum()) ? "gradient" : "loss", rate));
+                    throw diverged(epoch, t, stepsPerEpoch, state.step, Double.isFinite(sums.lossSum()) ? "gradient is" : "loss is", rate);
                 }
                 double norm = config.clipNorm() > 0
                         ? GradientTransforms.clipByGlobalNorm(gradient, config.clipNorm())
@@ -146,6 +142,9 @@ public final class Trainer {
                     GradientTransforms.clipByValue(gradient, config.clipValue());
                 }
                 state.optimizer.step(state.weights, gradient, rate);
+                if (!GradientTransforms.allFinite(state.weights)) {
+                    throw diverged(epoch, t, stepsPerEpoch, state.step, "weights after the update are", rate);
+                }
                 state.epochNormSum += norm;
                 state.epochLoss += sums.lossSum();
                 state.epochRows += sums.rows();
@@ -201,6 +200,14 @@ public final class Trainer {
         String stopReason = state.stopReason != null ? state.stopReason : "epochs";
         return new TrainResult(topology, finalWeights, List.copyOf(state.history), state.step, stopReason, state.bestEpoch,
                 elapsed(state, start), state.rowsProcessed / state.stepSeconds, metricName, state.resumedFrom);
+    }
+
+    /** The divergence guard's message: where (1-based epoch and steps) and what stopped being finite. */
+    private static UserException diverged(int epoch, int stepInEpoch, int stepsPerEpoch, long step, String what, double rate) {
+        return new UserException(String.format(Locale.ROOT,
+                "training diverged in epoch %d, step %d of %d (step %d of the run): the %s not finite; nothing was written; "
+                        + "try a lower --learning-rate (now %g) or --clip-norm",
+                epoch + 1, stepInEpoch + 1, stepsPerEpoch, step + 1, what, rate));
     }
 
     /** Seconds of training loop: this process's plus what the run spent before a resume. */
