@@ -17,12 +17,12 @@ import org.sparkprop.driver.UserException;
  * directories whose names start with {@code _} or {@code .} (Hadoop's markers and checksums) are skipped below a
  * directory and among a glob's matches; a file named exactly is read whatever its name.
  */
-final class InputFiles {
+public final class InputFiles {
     private InputFiles() {
     }
 
     /** The files, fully qualified and sorted by path; a user error when there are none. */
-    static List<String> list(Configuration conf, String pathText) {
+    public static List<String> list(Configuration conf, String pathText) {
         Path pattern = new Path(pathText);
         boolean glob = pathText.chars().anyMatch(c -> "*?[]{}".indexOf(c) >= 0);
         TreeSet<String> files = new TreeSet<>();

@@ -1,0 +1,288 @@
+package org.sparkprop.driver.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkprop.driver.UserException;
+import org.sparkprop.driver.data.BuiltinData;
+import org.sparkprop.driver.data.DataReader;
+import org.sparkprop.driver.data.Dataset;
+import org.sparkprop.driver.data.InputFiles;
+import org.sparkprop.driver.data.InputSpec;
+import org.sparkprop.driver.data.LabelKind;
+import org.sparkprop.driver.eval.Evaluator;
+import org.sparkprop.driver.eval.Metrics;
+import org.sparkprop.driver.model.Model;
+import org.sparkprop.driver.model.ModelJson;
+import org.sparkprop.driver.model.ModelStore;
+import org.sparkprop.driver.train.Checkpoints;
+import org.sparkprop.driver.train.TrainConfig;
+import org.sparkprop.driver.train.TrainListener;
+import org.sparkprop.driver.train.TrainResult;
+import org.sparkprop.driver.train.Trainer;
+import org.sparkprop.kernels.Topology;
+
+/**
+ * One scheduled retraining run: warm-start from the published version, train, evaluate candidate and champion on
+ * the same validation data, and publish the candidate only if the gate passes. The run key is a hash of the
+ * inputs (paths, sizes, modification times), the configuration, the gate and the parent version: a second run
+ * with the same key reports the first one's outcome and does nothing else. While it trains, the run keeps
+ * checkpoints in the registry, so a run killed midway and started again continues where it was.
+ */
+public final class Retrainer {
+    private static final Logger LOG = LoggerFactory.getLogger("org.sparkprop");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Published, or rejected by the gate. */
+    public enum Decision {
+        PUBLISHED, REJECTED
+    }
+
+    /**
+     * @param decision what happened
+     * @param version  the version published, or null when rejected
+     * @param reason   one sentence: the gate's verdict
+     * @param record   the run record
+     * @param repeated true when an earlier run with the same key had already decided, and this one did nothing
+     */
+    public record Outcome(Decision decision, Integer version, String reason, ObjectNode record, boolean repeated) {
+    }
+
+    /** What a retraining run reads and how it trains. */
+    public record Request(InputSpec train, InputSpec validation, TrainConfig config, Gate gate, boolean fromScratch, long checkpointEvery) {
+    }
+
+    private final JavaSparkContext sc;
+    private final Registry registry;
+
+    public Retrainer(JavaSparkContext sc, Registry registry) {
+        this.sc = sc;
+        this.registry = registry;
+    }
+
+    public Outcome run(Request request, TrainListener listener) {
+        long started = System.nanoTime();
+        ObjectNode inputs = fingerprint(request);
+        Integer current = registry.currentVersion();
+
+        // A run killed after it moved the pointer, started again: its version is current; only the record may be missing.
+        if (current != null) {
+            Registry.Version published = registry.version(current);
+            String publishedKey = key(inputs, request, published.parent());
+            if (publishedKey.equals(published.runKey())) {
+                ObjectNode record = registry.runRecord(publishedKey);
+                if (record == null) {
+                    record = JSON.createObjectNode();
+                    record.put("runKey", publishedKey);
+                    record.put("decision", "published");
+                    record.put("version", current);
+                    record.put("reason", "published as version " + current + " by an earlier run of these inputs, whose record was not written");
+                    registry.writeRunRecord(publishedKey, record);
+                }
+                return repeated(record);
+            }
+        }
+        String key = key(inputs, request, current);
+        ObjectNode earlier = registry.runRecord(key);
+        if (earlier != null && earlier.has("decision")) {
+            return repeated(earlier);
+        }
+
+        Model champion = current == null ? null : registry.load(current);
+        LabelKind kind = LabelKind.forLoss(request.config().loss(), request.train().labelColumns().size());
+        int partitions = request.config().partitions() > 0 ? request.config().partitions() : sc.defaultParallelism();
+        long readStart = System.nanoTime();
+        Dataset train = DataReader.readForTraining(sc, request.train(), kind, null, partitions);
+        Dataset validation = DataReader.readOrdered(sc, request.validation(), train.schema());
+        double readSeconds = seconds(readStart);
+        try {
+            Trainer trainer = new Trainer(sc, request.config());
+            Topology topology = trainer.topologyFor(train.schema());
+            String mismatch = champion == null ? null : mismatch(champion, topology, train);
+            boolean warm = champion != null && !request.fromScratch();
+            if (warm && mismatch != null) {
+                throw new UserException("cannot warm-start from version " + current + " of " + registry.name() + ": " + mismatch
+                        + "; pass --from-scratch to train a new network");
+            }
+            double[] start = warm ? champion.weights() : null;
+            long trainStart = System.nanoTime();
+            Checkpoints checkpoints = new Checkpoints(registry.workDir(key), request.checkpointEvery(), 2, true);
+            TrainResult result = trainer.train(train, validation, start, checkpoints, listener);
+            double trainSeconds = seconds(trainStart);
+
+            long evaluateStart = System.nanoTime();
+            Metrics candidate = Evaluator.evaluate(sc, topology, request.config().precision(), result.weights(), train.schema(),
+                    validation.blocks(), "retrain: evaluate candidate");
+            Metrics championMetrics = champion == null || mismatch != null ? null
+                    : Evaluator.evaluate(sc, champion.topology(), champion.precision(), champion.weights(), champion.schema(),
+                    validation.blocks(), "retrain: evaluate champion version " + current);
+            double evaluateSeconds = seconds(evaluateStart);
+            Gate gate = request.gate() != null ? request.gate() : Gate.defaultFor(candidate.isRegression());
+            Gate.Verdict verdict = championMetrics == null && champion != null
+                    ? new Gate.Verdict(true, "the data schema changed (--from-scratch: " + mismatch + "), so version " + current
+                    + " cannot be evaluated on this data; published without comparison")
+                    : gate.judge(candidate.toJson(), championMetrics == null ? null : championMetrics.toJson());
+
+            ObjectNode record = JSON.createObjectNode();
+            record.put("runKey", key);
+            record.put("model", registry.name());
+            record.put("startedAt", Instant.now().minusNanos(System.nanoTime() - started).toString());
+            record.set("configuration", request.config().toJson());
+            record.set("inputs", inputs);
+            if (current != null) {
+                record.put("parentVersion", current);
+            } else {
+                record.putNull("parentVersion");
+            }
+            ObjectNode startingWeights = record.putObject("startingWeights");
+            startingWeights.put("from", warm ? "version " + current : "initialisation (seed " + request.config().seed() + ")");
+            if (warm) {
+                startingWeights.put("sha256", sha256(start));
+            }
+            record.put("gate", gate.toString());
+            record.set("candidate", candidate.toJson());
+            if (championMetrics != null) {
+                record.set("champion", championMetrics.toJson());
+            }
+            record.put("reason", verdict.reason());
+
+            long publishStart = System.nanoTime();
+            Integer version = null;
+            if (verdict.pass()) {
+                ObjectNode training = request.config().toJson();
+                ObjectNode data = training.putObject("data");
+                data.put("train", request.train().path());
+                data.put("validation", request.validation().path());
+                if (!BuiltinData.isBuiltin(request.train().path())) {
+                    data.put("format", request.train().format().id());
+                }
+                data.put("rows", train.rows());
+                data.put("partitions", partitions);
+                training.put("runKey", key);
+                ObjectNode metrics = JSON.createObjectNode();
+                metrics.set("validation", candidate.toJson());
+                Model model = new Model(topology, request.config().precision(), train.schema(), result.weights(), training, metrics);
+                version = registry.addVersion(model, Map.of(ModelStore.TRAINING_FILE, result.historyJson()), current, key, candidate.toJson());
+                registry.setCurrent(version);
+                record.put("version", version);
+            }
+            record.put("decision", verdict.pass() ? "published" : "rejected");
+            ObjectNode timings = record.putObject("timings");
+            timings.put("readSeconds", readSeconds);
+            timings.put("trainSeconds", trainSeconds);
+            timings.put("evaluateSeconds", evaluateSeconds);
+            timings.put("publishSeconds", seconds(publishStart));
+            timings.put("totalSeconds", seconds(started));
+            record.put("finishedAt", Instant.now().toString());
+            record.put("sparkpropVersion", ModelStore.sparkpropVersion());
+            registry.writeRunRecord(key, record);
+            registry.deleteWorkDir(key);
+            LOG.info("{} {}: {}", registry.name(), verdict.pass() ? "published version " + version : "candidate rejected", verdict.reason());
+            return new Outcome(verdict.pass() ? Decision.PUBLISHED : Decision.REJECTED, version, verdict.reason(), record, false);
+        } finally {
+            train.unpersist();
+            validation.unpersist();
+        }
+    }
+
+    private static Outcome repeated(ObjectNode record) {
+        Decision decision = "published".equals(record.path("decision").asText()) ? Decision.PUBLISHED : Decision.REJECTED;
+        Integer version = record.path("version").canConvertToInt() ? record.path("version").asInt() : null;
+        return new Outcome(decision, version, record.path("reason").asText(""), record, true);
+    }
+
+    /** Why the champion cannot be the starting point for data of this schema, or null if it can. */
+    private static String mismatch(Model champion, Topology topology, Dataset train) {
+        if (champion.schema().numFeatures() != train.schema().numFeatures()) {
+            return "the data have " + train.schema().numFeatures() + " features, the model " + champion.schema().numFeatures();
+        }
+        if (champion.schema().labelKind() != train.schema().labelKind()) {
+            return "the labels are " + train.schema().labelKind() + ", the model's " + champion.schema().labelKind();
+        }
+        if (!champion.schema().classes().equals(train.schema().classes())) {
+            return "the data's classes are " + train.schema().classes() + ", the model's " + champion.schema().classes();
+        }
+        if (!champion.schema().equals(train.schema())) {
+            return "the data's schema " + ModelJson.toJson(train.schema()) + " differs from the model's " + ModelJson.toJson(champion.schema());
+        }
+        if (!champion.topology().equals(topology)) {
+            return "the network would be " + topology + ", the model is " + champion.topology();
+        }
+        return null;
+    }
+
+    /** Paths, sizes and modification times of every input file; a built-in data set by its name. */
+    private ObjectNode fingerprint(Request request) {
+        ObjectNode n = JSON.createObjectNode();
+        n.set("train", files(request.train().path()));
+        n.set("validation", files(request.validation().path()));
+        return n;
+    }
+
+    private ArrayNode files(String path) {
+        ArrayNode out = JSON.createArrayNode();
+        if (BuiltinData.isBuiltin(path)) {
+            out.addObject().put("path", path);
+            return out;
+        }
+        for (String file : InputFiles.list(sc.hadoopConfiguration(), path)) {
+            try {
+                Path p = new Path(file);
+                FileStatus status = p.getFileSystem(sc.hadoopConfiguration()).getFileStatus(p);
+                out.addObject().put("path", file).put("bytes", status.getLen()).put("modified", status.getModificationTime());
+            } catch (IOException e) {
+                throw new UserException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** The run key: SHA-256 of inputs, configuration, gate, warm-start choice and parent version (32 hex digits). */
+    static String key(ObjectNode inputs, Request request, Integer parent) {
+        ObjectNode n = JSON.createObjectNode();
+        n.set("inputs", inputs);
+        n.set("configuration", request.config().toJson());
+        n.put("gate", Objects.toString(request.gate(), "default"));
+        n.put("fromScratch", request.fromScratch());
+        n.put("parent", parent == null ? 0 : parent);
+        try {
+            return HexFormat.of().formatHex(digest().digest(JSON.writeValueAsBytes(n))).substring(0, 32);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SHA-256 of weights as little-endian float64: the same as a model file's weights.sha256. */
+    static String sha256(double[] weights) {
+        ByteBuffer bytes = ByteBuffer.allocate(8 * weights.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asDoubleBuffer().put(weights);
+        return HexFormat.of().formatHex(digest().digest(bytes.array()));
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+}
