@@ -1,5 +1,7 @@
 package org.sparkprop.kernels;
 
+import dev.ludovic.netlib.blas.BLAS;
+
 /**
  * The passes of {@link Network}, written once for both precisions: argument checks, chunking, gathering and
  * the layer-by-layer forward and backward orchestration. The subclasses supply only the element-wise loops
@@ -8,6 +10,8 @@ package org.sparkprop.kernels;
  * @param <A> float[] or double[]
  */
 abstract class DenseNetwork<A> implements Network<A> {
+    /** The BLAS every gemm of this network calls. */
+    final BLAS blas;
     private final Topology topology;
     private final Precision precision;
     private final int layers;
@@ -18,10 +22,14 @@ abstract class DenseNetwork<A> implements Network<A> {
     private final int parameterCount;
     private final int targetWidth;
 
-    DenseNetwork(Topology topology, Precision precision) {
+    DenseNetwork(Topology topology, Precision precision, BLAS blas) {
         if (topology == null) {
             throw new IllegalArgumentException("Network: topology is required");
         }
+        if (blas == null) {
+            throw new IllegalArgumentException("Network: blas is required");
+        }
+        this.blas = blas;
         this.topology = topology;
         this.precision = precision;
         this.layers = topology.layers();

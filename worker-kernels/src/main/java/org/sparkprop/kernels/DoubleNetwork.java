@@ -1,5 +1,7 @@
 package org.sparkprop.kernels;
 
+import dev.ludovic.netlib.blas.BLAS;
+
 import java.util.Arrays;
 
 /**
@@ -9,8 +11,8 @@ import java.util.Arrays;
 final class DoubleNetwork extends DenseNetwork<double[]> {
     private static final double LEAKY_SLOPE = Activation.LEAKY_SLOPE;
 
-    DoubleNetwork(Topology topology) {
-        super(topology, Precision.DOUBLE);
+    DoubleNetwork(Topology topology, BLAS blas) {
+        super(topology, Precision.DOUBLE, blas);
     }
 
     @Override
@@ -51,7 +53,7 @@ final class DoubleNetwork extends DenseNetwork<double[]> {
     @Override
     void gemm(String transA, String transB, int m, int n, int k, double[] a, int aOffset, int lda,
               double[] b, int bOffset, int ldb, boolean accumulate, double[] c, int cOffset, int ldc) {
-        Blas.instance().dgemm(transA, transB, m, n, k, 1.0, a, aOffset, lda, b, bOffset, ldb, accumulate ? 1.0 : 0.0, c, cOffset, ldc);
+        blas.dgemm(transA, transB, m, n, k, 1.0, a, aOffset, lda, b, bOffset, ldb, accumulate ? 1.0 : 0.0, c, cOffset, ldc);
     }
 
     @Override

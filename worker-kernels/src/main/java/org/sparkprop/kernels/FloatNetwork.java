@@ -1,5 +1,7 @@
 package org.sparkprop.kernels;
 
+import dev.ludovic.netlib.blas.BLAS;
+
 import java.util.Arrays;
 
 /**
@@ -9,8 +11,8 @@ import java.util.Arrays;
 final class FloatNetwork extends DenseNetwork<float[]> {
     private static final float LEAKY_SLOPE = (float) Activation.LEAKY_SLOPE;
 
-    FloatNetwork(Topology topology) {
-        super(topology, Precision.FLOAT);
+    FloatNetwork(Topology topology, BLAS blas) {
+        super(topology, Precision.FLOAT, blas);
     }
 
     @Override
@@ -55,7 +57,7 @@ final class FloatNetwork extends DenseNetwork<float[]> {
     @Override
     void gemm(String transA, String transB, int m, int n, int k, float[] a, int aOffset, int lda,
               float[] b, int bOffset, int ldb, boolean accumulate, float[] c, int cOffset, int ldc) {
-        Blas.instance().sgemm(transA, transB, m, n, k, 1f, a, aOffset, lda, b, bOffset, ldb, accumulate ? 1f : 0f, c, cOffset, ldc);
+        blas.sgemm(transA, transB, m, n, k, 1f, a, aOffset, lda, b, bOffset, ldb, accumulate ? 1f : 0f, c, cOffset, ldc);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.sparkprop.kernels;
 
+import dev.ludovic.netlib.blas.BLAS;
+
 /**
  * Forward and backward passes of a multilayer perceptron described by a {@link Topology}, in one
  * {@link Precision}. {@code A} is the compute type's array: {@code float[]} for {@link Precision#FLOAT},
@@ -18,19 +20,25 @@ package org.sparkprop.kernels;
  */
 public interface Network<A> {
 
+    /** A network on the BLAS that {@link Blas} chose for this JVM. */
     static Network<?> create(Topology topology, Precision precision) {
+        return create(topology, precision, Blas.instance());
+    }
+
+    /** A network whose gemm calls go to {@code blas} (to compare implementations; otherwise use the one above). */
+    static Network<?> create(Topology topology, Precision precision, BLAS blas) {
         return switch (precision) {
-            case FLOAT -> ofFloat(topology);
-            case DOUBLE -> ofDouble(topology);
+            case FLOAT -> new FloatNetwork(topology, blas);
+            case DOUBLE -> new DoubleNetwork(topology, blas);
         };
     }
 
     static Network<float[]> ofFloat(Topology topology) {
-        return new FloatNetwork(topology);
+        return new FloatNetwork(topology, Blas.instance());
     }
 
     static Network<double[]> ofDouble(Topology topology) {
-        return new DoubleNetwork(topology);
+        return new DoubleNetwork(topology, Blas.instance());
     }
 
     Topology topology();
