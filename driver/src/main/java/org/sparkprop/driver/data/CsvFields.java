@@ -2,7 +2,6 @@ package org.sparkprop.driver.data;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.sparkprop.driver.UserException;
 
 /**
  * Splits one CSV line into fields: comma-separated; a field may be enclosed in double quotes, inside which a
@@ -26,7 +25,7 @@ final class CsvFields {
                 i++;
                 while (true) {
                     if (i >= n) {
-                        throw UserException.atLine(file, lineNumber, "a quoted field is not closed (quoted fields cannot span lines)");
+                        throw BadRow.at(file, lineNumber, "a quoted field is not closed (quoted fields cannot span lines)");
                     }
                     char c = line.charAt(i++);
                     if (c != '"') {
@@ -43,7 +42,7 @@ final class CsvFields {
                     i++;
                 }
                 if (i < n && line.charAt(i) != ',') {
-                    throw UserException.atLine(file, lineNumber, "text after the closing quote of field " + fields.size()
+                    throw BadRow.at(file, lineNumber, "text after the closing quote of field " + fields.size()
                             + ": " + Fields.quote(line.substring(i)));
                 }
             } else {

@@ -1,12 +1,11 @@
 package org.sparkprop.driver.data;
 
 import java.util.List;
-import org.sparkprop.driver.UserException;
 
 /**
- * CSV rows: the first non-blank line is the header, every other non-blank line a row with as many fields.
- * Feature fields are finite numbers; a class label is any non-empty text; a regression label a finite number;
- * a multi-label column 0 or 1.
+ * CSV rows: the first non-blank line is the header (a problem with it is the whole file's), every other non-blank
+ * line a row with as many fields. Feature fields are finite numbers; a class label is any non-empty text; a
+ * regression label a finite number; a multi-label column 0 or 1.
  */
 final class CsvRowParser extends RowParser {
     private List<String> header;
@@ -21,20 +20,27 @@ final class CsvRowParser extends RowParser {
     }
 
     @Override
-    void parseLine(String line, long lineNumber) {
+    boolean needsHeader() {
+        return layout == null;
+    }
+
+    @Override
+    void readHeader(String line, long lineNumber) {
         List<String> fields = CsvFields.split(line, file, lineNumber);
-        if (layout == null) {
-            header = fields;
-            headerLine = lineNumber;
-            layout = CsvLayout.resolve(fields, settings, file, lineNumber);
-            features = new PackedRows.DenseBuilder(layout.featureColumns.length);
-            if (settings.readLabels) {
-                targets = new PackedRows.DenseBuilder(settings.classLabels() ? 1 : layout.labelColumns.length);
-            }
-            return;
+        header = fields;
+        headerLine = lineNumber;
+        layout = CsvLayout.resolve(fields, settings, file, lineNumber);
+        features = new PackedRows.DenseBuilder(layout.featureColumns.length);
+        if (settings.readLabels) {
+            targets = new PackedRows.DenseBuilder(settings.classLabels() ? 1 : layout.labelColumns.length);
         }
+    }
+
+    @Override
+    void readRow(String line, long lineNumber) {
+        List<String> fields = CsvFields.split(line, file, lineNumber);
         if (fields.size() != layout.columns) {
-            throw UserException.atLine(file, lineNumber, "expected " + layout.columns + " columns, found " + fields.size());
+            throw BadRow.at(file, lineNumber, "expected " + layout.columns + " columns, found " + fields.size());
         }
         for (int f = 0; f < layout.featureColumns.length; f++) {
             features.add(Fields.parseFinite(fields.get(layout.featureColumns[f]),
@@ -48,6 +54,14 @@ final class CsvRowParser extends RowParser {
         rows++;
     }
 
+    @Override
+    void discardUnfinishedRow() {
+        features.truncateRows(rows);
+        if (targets != null) {
+            targets.truncateRows(rows);
+        }
+    }
+
     private void addLabels(List<String> fields, long lineNumber) {
         if (settings.classLabels()) {
             targets.add(classId(fields.get(layout.labelColumns[0]), lineNumber));
@@ -58,17 +72,17 @@ final class CsvRowParser extends RowParser {
             String what = "label " + Fields.quote(layout.labelNames.get(l));
             float value = Fields.parseFinite(text, what, file, lineNumber);
             if (settings.kind == LabelKind.MULTILABEL && value != 0f && value != 1f) {
-                throw UserException.atLine(file, lineNumber, what + " must be 0 or 1, found " + Fields.quote(text));
+                throw BadRow.at(file, lineNumber, what + " must be 0 or 1, found " + Fields.quote(text));
             }
             targets.add(value);
         }
     }
 
     @Override
-    ParsedFile finish(int fileIndex) {
+    ParsedFile finish(int fileIndex, BadRows badRows) {
         PackedRows packedFeatures = features == null ? new PackedRows.DenseBuilder(0).build() : features.build();
         PackedRows packedTargets = targets == null ? null : targets.build();
-        FileSummary summary = new FileSummary(fileIndex, file, rows, header, headerLine, 0, -1, classNames());
+        FileSummary summary = new FileSummary(fileIndex, file, rows, header, headerLine, 0, -1, classNames(), badRows);
         return new ParsedFile(summary, packedFeatures, packedTargets, classNames());
     }
 }

@@ -19,7 +19,8 @@ import scala.Tuple2;
  *
  * <p>Files are listed on the driver and sorted by path; each is read once, by its own task, which validates
  * every line (errors name the file and the 1-based line) and packs the file's rows with a small summary (rows,
- * largest LibSVM index, distinct labels). The driver merges the summaries into the {@link Schema}. For training,
+ * largest LibSVM index, distinct labels, bad rows skipped). The driver checks the bad rows against the input's
+ * {@link BadRowPolicy} and merges the summaries into the {@link Schema}. For training,
  * one shuffle then deals row r of file f to partition (f + r) mod P, in chunks of consecutive rows, remapping
  * class labels to the schema's indices and padding LibSVM rows to the feature count; each partition sorts its
  * chunks back into (file, line) order and packs one block, so the result does not depend on the shuffle.
@@ -60,6 +61,7 @@ public final class DataReader {
         JavaRDD<ParsedFile> parsed = parse(sc, in, settings).persist(StorageLevel.MEMORY_ONLY());
         try {
             List<FileSummary> summaries = run(sc, "read " + in.path(), () -> parsed.map(ParsedFile::summary).collect());
+            BadRows badRows = BadRows.check(in.path(), settings.badRows, summaries);
             Schema schema = SchemaInference.infer(in.path(), settings, summaries);
             long rows = summaries.stream().mapToLong(f -> f.rows).sum();
             JavaRDD<Block> blocks = redistribute(parsed, schema, partitions);
@@ -67,7 +69,7 @@ public final class DataReader {
             if (packed != rows) {
                 throw new IllegalStateException("packed " + packed + " of " + rows + " rows");
             }
-            return new Dataset(schema, blocks, rows);
+            return new Dataset(schema, blocks, rows, badRows.count());
         } finally {
             parsed.unpersist(false);
         }
@@ -98,21 +100,31 @@ public final class DataReader {
         int numFeatures = known.numFeatures();
         int targetWidth = labels ? known.targetWidth() : 0;
         List<String> classes = known.classes();
-        JavaRDD<Block> blocks = parse(sc, in, settings).map(file -> {
-            int[] remap = file.classRemap(classes);
-            Block block = new Block(file.rows(), numFeatures, targetWidth,
-                    new float[blockLength(file.rows(), numFeatures, file.summary.path)], new float[file.rows() * targetWidth]);
-            for (int r = 0; r < file.rows(); r++) {
-                file.copyRow(r, remap, block.features, r * numFeatures, block.targets, r * targetWidth);
+        JavaRDD<ParsedFile> parsed = parse(sc, in, settings).persist(StorageLevel.MEMORY_ONLY());
+        try {
+            List<FileSummary> summaries = run(sc, "read " + in.path(), () -> parsed.map(ParsedFile::summary).collect());
+            BadRows badRows = BadRows.check(in.path(), settings.badRows, summaries);
+            long rows = summaries.stream().mapToLong(f -> f.rows).sum();
+            if (rows == 0) {
+                throw SchemaInference.noRows(in.path(), summaries);
             }
-            return block;
-        });
-        long rows = cacheAndCount(sc, blocks, "read " + in.path());
-        if (rows == 0) {
-            blocks.unpersist(false);
-            throw SchemaInference.noRows(in.path(), blocks.getNumPartitions());
+            JavaRDD<Block> blocks = parsed.map(file -> {
+                int[] remap = file.classRemap(classes);
+                Block block = new Block(file.rows(), numFeatures, targetWidth,
+                        new float[blockLength(file.rows(), numFeatures, file.summary.path)], new float[file.rows() * targetWidth]);
+                for (int r = 0; r < file.rows(); r++) {
+                    file.copyRow(r, remap, block.features, r * numFeatures, block.targets, r * targetWidth);
+                }
+                return block;
+            });
+            long packed = cacheAndCount(sc, blocks, "pack " + in.path());
+            if (packed != rows) {
+                throw new IllegalStateException("packed " + packed + " of " + rows + " rows");
+            }
+            return new Dataset(known, blocks, rows, badRows.count());
+        } finally {
+            parsed.unpersist(false);
         }
-        return new Dataset(known, blocks, rows);
     }
 
     /** One task per file, in path order, each parsing its file into one {@link ParsedFile}. */

@@ -1,9 +1,8 @@
 package org.sparkprop.driver.data;
 
 import java.util.List;
-import org.sparkprop.driver.UserException;
 
-/** Parsing of single fields (numbers, indices) with messages that name the file, the line and the field. */
+/** Parsing of single fields (numbers, indices); a bad field is a {@link BadRow} naming the file, the line and the field. */
 final class Fields {
     /** Longest field text quoted in full in a message. */
     private static final int QUOTE_LIMIT = 40;
@@ -63,16 +62,16 @@ final class Fields {
     static float parseFinite(String text, String what, String file, long line) {
         if (!isDecimal(text)) {
             if (text.isEmpty()) {
-                throw UserException.atLine(file, line, what + " is empty; missing values are not supported");
+                throw BadRow.at(file, line, what + " is empty; missing values are not supported");
             }
             if (isNonFiniteWord(text)) {
-                throw UserException.atLine(file, line, what + " is not finite: " + quote(text));
+                throw BadRow.at(file, line, what + " is not finite: " + quote(text));
             }
-            throw UserException.atLine(file, line, what + " is not a number: " + quote(text));
+            throw BadRow.at(file, line, what + " is not a number: " + quote(text));
         }
         float value = Float.parseFloat(text);
         if (Float.isInfinite(value)) {
-            throw UserException.atLine(file, line, what + " is too large for a float: " + quote(text));
+            throw BadRow.at(file, line, what + " is too large for a float: " + quote(text));
         }
         return value;
     }

@@ -1,10 +1,9 @@
 package org.sparkprop.driver.data;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
@@ -12,12 +11,12 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.sparkprop.driver.UserException;
 
 /**
- * Reads one input file in a task: opens it through Hadoop's FileSystem (decompressing by its extension), feeds
- * its non-blank lines, UTF-8, to the format's {@link RowParser}, and returns the packed, validated rows.
+ * Reads one input file in a task: opens it through Hadoop's FileSystem, decompressing by its extension after
+ * checking that its first bytes agree ({@link CompressedData}); feeds its non-blank lines ({@link TextLines}) to
+ * the format's {@link RowParser}; and returns the packed, validated rows. A bad row stops the task or is skipped
+ * and counted, as {@link ParseSettings#badRows} says; a problem with the whole file always stops it.
  */
 final class FileParser {
-    private static final char BYTE_ORDER_MARK = '\uFEFF';
-
     private FileParser() {
     }
 
@@ -25,33 +24,66 @@ final class FileParser {
         Path path = new Path(pathText);
         String file = InputFiles.display(path);
         RowParser parser = settings.format == DataFormat.CSV ? new CsvRowParser(settings, file) : new LibSvmRowParser(settings, file);
+        BadRows badRows = new BadRows(settings.badRows);
         CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
-        try (BufferedReader reader = open(conf, path, codec)) {
-            long lineNumber = 0;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                lineNumber++;
-                if (lineNumber == 1 && !line.isEmpty() && line.charAt(0) == BYTE_ORDER_MARK) {
-                    line = line.substring(1);
-                }
-                if (!line.isBlank()) {
-                    parser.parseLine(line, lineNumber);
+        TextLines lines = null;
+        try (BufferedInputStream raw = new BufferedInputStream(path.getFileSystem(conf).open(path), 1 << 16)) {
+            if (CompressedData.check(raw, codec, file)) {
+                try (InputStream in = decompressed(raw, codec, file)) {
+                    lines = new TextLines(in, file);
+                    read(lines, parser, badRows, file);
                 }
             }
         } catch (IOException e) {
+            long line = lines == null ? 0 : lines.lineNumber();
+            String where = line == 0 ? "" : " after line " + line;
+            if (codec != null && e instanceof EOFException) {
+                throw new UserException(file + ": the compressed data end early" + where + "; is the file truncated?", e);
+            }
             String how = codec == null ? "" : " (decompressing it as " + codec.getDefaultExtension() + ")";
-            throw new UserException(file + ": cannot read" + how + ": " + e.getMessage(), e);
+            throw new UserException(file + ": cannot read" + where + how + ": " + e.getMessage(), e);
         }
-        return parser.finish(fileIndex);
+        return parser.finish(fileIndex, badRows);
     }
 
-    private static BufferedReader open(Configuration conf, Path path, CompressionCodec codec) throws IOException {
-        InputStream raw = path.getFileSystem(conf).open(path);
+    private static void read(TextLines lines, RowParser parser, BadRows badRows, String file) throws IOException {
+        while (true) {
+            String line;
+            try {
+                line = lines.next();
+            } catch (BadRow bad) {
+                if (parser.needsHeader()) {
+                    throw bad;
+                }
+                badRows.add(bad, file, lines.lineNumber());
+                continue;
+            }
+            if (line == null) {
+                return;
+            }
+            if (line.isBlank()) {
+                continue;
+            }
+            if (parser.needsHeader()) {
+                parser.readHeader(line, lines.lineNumber());
+                continue;
+            }
+            try {
+                parser.parseRow(line, lines.lineNumber());
+            } catch (BadRow bad) {
+                badRows.add(bad, file, lines.lineNumber());
+            }
+        }
+    }
+
+    private static InputStream decompressed(InputStream raw, CompressionCodec codec, String file) throws IOException {
+        if (codec == null) {
+            return raw;
+        }
         try {
-            InputStream in = codec == null ? raw : codec.createInputStream(raw);
-            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-        } catch (IOException | RuntimeException e) {
-            raw.close();
-            throw e;
+            return codec.createInputStream(raw);
+        } catch (RuntimeException e) { // a codec without its native library, such as zstd, says so this way
+            throw new UserException(file + ": cannot decompress it as " + codec.getDefaultExtension() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -11,6 +11,7 @@ final class FileSummary {
     final int file;
     /** The file as messages name it. */
     final String path;
+    /** Rows read and kept. */
     final int rows;
     /** CSV: the header's fields and 1-based line; null and 0 for LibSVM and for a CSV file with no lines. */
     final String[] header;
@@ -21,9 +22,12 @@ final class FileSummary {
     final int maxLabelIndex;
     /** Class labels: the distinct labels in the order first seen; null for other kinds. */
     final String[] classNames;
+    /** Bad rows skipped (see {@link BadRowPolicy}), and the messages of the first few. */
+    final long badRows;
+    final String[] firstBadRows;
 
     FileSummary(int file, String path, int rows, List<String> header, long headerLine, int maxFeatureIndex,
-                int maxLabelIndex, List<String> classNames) {
+                int maxLabelIndex, List<String> classNames, BadRows badRows) {
         this.file = file;
         this.path = path;
         this.rows = rows;
@@ -32,5 +36,7 @@ final class FileSummary {
         this.maxFeatureIndex = maxFeatureIndex;
         this.maxLabelIndex = maxLabelIndex;
         this.classNames = classNames == null ? null : classNames.toArray(new String[0]);
+        this.badRows = badRows.count();
+        this.firstBadRows = badRows.first().toArray(new String[0]);
     }
 }

@@ -18,6 +18,14 @@ final class FloatList {
         return size;
     }
 
+    /** Drops the values from position {@code length} on; {@code length} is at most {@link #size}. */
+    void truncate(int length) {
+        if (length < 0 || length > size) {
+            throw new IllegalArgumentException("cannot truncate " + size + " values to " + length);
+        }
+        size = length;
+    }
+
     /** A copy of the values added so far, of exactly {@link #size} elements. */
     float[] toArray() {
         return Arrays.copyOf(values, size);

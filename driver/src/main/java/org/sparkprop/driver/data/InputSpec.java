@@ -16,12 +16,14 @@ import org.sparkprop.driver.UserException;
  *                     given, a LibSVM index above it and a CSV header of another width are errors
  * @param labelColumns CSV only: label column names or 0-based indices; empty means the last column (or the
  *                     training data's label columns when a known schema is given)
+ * @param badRows      what to do with malformed rows: stop at the first, or skip and count them up to a limit
  */
-public record InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns) {
+public record InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns, BadRowPolicy badRows) {
 
     public InputSpec {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(badRows, "badRows");
         labelColumns = List.copyOf(labelColumns);
         if (path.isBlank()) {
             throw new UserException("input path is empty");
@@ -37,6 +39,16 @@ public record InputSpec(String path, DataFormat format, Integer numFeatures, Lis
                 throw new UserException("label column names must not be empty, got " + labelColumns);
             }
         }
+    }
+
+    /** An input whose first malformed row stops the run ({@link BadRowPolicy#STOP_AT_FIRST}). */
+    public InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns) {
+        this(path, format, numFeatures, labelColumns, BadRowPolicy.STOP_AT_FIRST);
+    }
+
+    /** This input with malformed rows handled as {@code policy} says. */
+    public InputSpec withBadRows(BadRowPolicy policy) {
+        return new InputSpec(path, format, numFeatures, labelColumns, policy);
     }
 
     /** Reads {@code path} in {@code format}, numFeatures inferred, the last CSV column as the label. */

@@ -18,6 +18,21 @@ final class IntList {
         return size;
     }
 
+    /** Drops the values from position {@code length} on; {@code length} is at most {@link #size}. */
+    void truncate(int length) {
+        if (length < 0 || length > size) {
+            throw new IllegalArgumentException("cannot truncate " + size + " values to " + length);
+        }
+        size = length;
+    }
+
+    int get(int i) {
+        if (i >= size) {
+            throw new IndexOutOfBoundsException("index " + i + " of " + size + " values");
+        }
+        return values[i];
+    }
+
     /** A copy of the values added so far, of exactly {@link #size} elements. */
     int[] toArray() {
         return Arrays.copyOf(values, size);

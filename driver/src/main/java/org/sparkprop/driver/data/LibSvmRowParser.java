@@ -1,7 +1,6 @@
 package org.sparkprop.driver.data;
 
 import java.util.Arrays;
-import org.sparkprop.driver.UserException;
 
 /**
  * LibSVM rows: {@code label idx:val idx:val ... # comment}. Indices are 1-based integers in increasing order;
@@ -16,8 +15,11 @@ final class LibSvmRowParser extends RowParser {
     /** Largest index allowed, 0 for no limit, and what sets it, for messages. */
     private final int maxIndex;
     private final String maxIndexSource;
+    /** Complete rows so far. */
+    private int rows;
     private int maxFeatureIndex;
     private int maxLabelIndex = -1;
+    /** The current row's label indices (multi-label). */
     private int[] rowLabels = new int[8];
 
     LibSvmRowParser(ParseSettings settings, String file) {
@@ -38,7 +40,7 @@ final class LibSvmRowParser extends RowParser {
     }
 
     @Override
-    void parseLine(String line, long lineNumber) {
+    void readRow(String line, long lineNumber) {
         int comment = line.indexOf('#');
         String body = comment < 0 ? line : line.substring(0, comment);
         int at = skipSpace(body, 0);
@@ -47,14 +49,15 @@ final class LibSvmRowParser extends RowParser {
         }
         int end = skipToken(body, at);
         String first = body.substring(at, end);
+        int largestLabel = -1;
         if (first.indexOf(':') < 0) {
             if (settings.readLabels) {
-                addLabel(first, lineNumber);
+                largestLabel = addLabel(first, lineNumber);
             }
             at = skipSpace(body, end);
         } else if (settings.readLabels) {
             if (settings.kind != LabelKind.MULTILABEL) {
-                throw UserException.atLine(file, lineNumber, "the line starts with " + Fields.quote(first)
+                throw BadRow.at(file, lineNumber, "the line starts with " + Fields.quote(first)
                         + "; a LibSVM row starts with its label");
             }
             sparseTargets.endRow();
@@ -66,62 +69,79 @@ final class LibSvmRowParser extends RowParser {
             at = skipSpace(body, end);
         }
         features.endRow();
+        rows++;
+        maxFeatureIndex = Math.max(maxFeatureIndex, previous);
+        maxLabelIndex = Math.max(maxLabelIndex, largestLabel);
+    }
+
+    @Override
+    void discardUnfinishedRow() {
+        features.truncateRows(rows);
+        if (sparseTargets != null) {
+            sparseTargets.truncateRows(rows);
+        }
+        if (denseTargets != null) {
+            denseTargets.truncateRows(rows);
+        }
     }
 
     /** Adds feature {@code body[from, to)} ("idx:val") and returns its index. */
     private int addFeature(String body, int from, int to, int previous, long lineNumber) {
         int colon = body.indexOf(':', from);
         if (colon < 0 || colon >= to) {
-            throw UserException.atLine(file, lineNumber, "expected index:value, found " + Fields.quote(body.substring(from, to)));
+            throw BadRow.at(file, lineNumber, "expected index:value, found " + Fields.quote(body.substring(from, to)));
         }
         int index = Fields.parseIndex(body, from, colon);
         if (index < 0) {
-            throw UserException.atLine(file, lineNumber, "LibSVM index " + Fields.quote(body.substring(from, colon))
+            throw BadRow.at(file, lineNumber, "LibSVM index " + Fields.quote(body.substring(from, colon))
                     + " is not a positive integer");
         }
         if (index == 0) {
-            throw UserException.atLine(file, lineNumber, "LibSVM index 0; indices start at 1");
+            throw BadRow.at(file, lineNumber, "LibSVM index 0; indices start at 1");
         }
         if (index <= previous) {
-            throw UserException.atLine(file, lineNumber, "indices not increasing: " + index + " after " + previous);
+            throw BadRow.at(file, lineNumber, "indices not increasing: " + index + " after " + previous);
         }
         if (maxIndex > 0 && index > maxIndex) {
-            throw UserException.atLine(file, lineNumber, "index " + index + " exceeds " + maxIndexSource);
+            throw BadRow.at(file, lineNumber, "index " + index + " exceeds " + maxIndexSource);
         }
         features.add(index - 1, Fields.parseFinite(body.substring(colon + 1, to), "feature " + index, file, lineNumber));
-        maxFeatureIndex = Math.max(maxFeatureIndex, index);
         return index;
     }
 
-    private void addLabel(String label, long lineNumber) {
+    /** Adds the row's label; returns the largest label index of a multi-label row, else -1. */
+    private int addLabel(String label, long lineNumber) {
+        int largest = -1;
         switch (settings.kind) {
             case CLASSES, BINARY -> denseTargets.add(classId(label, lineNumber));
             case REGRESSION -> denseTargets.add(Fields.parseFinite(label, "label", file, lineNumber));
-            case MULTILABEL -> addLabelIndices(label, lineNumber);
+            case MULTILABEL -> largest = addLabelIndices(label, lineNumber);
         }
         if (denseTargets != null) {
             denseTargets.endRow();
         }
+        return largest;
     }
 
-    /** A multi-label row's labels: distinct 0-based indices separated by commas. */
-    private void addLabelIndices(String labels, long lineNumber) {
+    /** A multi-label row's labels: distinct 0-based indices separated by commas; returns the largest. */
+    private int addLabelIndices(String labels, long lineNumber) {
+        int largest = -1;
         int count = 0;
         for (int from = 0; from <= labels.length(); ) {
             int comma = labels.indexOf(',', from);
             int to = comma < 0 ? labels.length() : comma;
             int index = Fields.parseIndex(labels, from, to);
             if (index < 0) {
-                throw UserException.atLine(file, lineNumber, "label index " + Fields.quote(labels.substring(from, to))
+                throw BadRow.at(file, lineNumber, "label index " + Fields.quote(labels.substring(from, to))
                         + " is not a non-negative integer (a multi-label row lists label indices, like 0,3)");
             }
             for (int k = 0; k < count; k++) {
                 if (rowLabels[k] == index) {
-                    throw UserException.atLine(file, lineNumber, "label index " + index + " is listed twice");
+                    throw BadRow.at(file, lineNumber, "label index " + index + " is listed twice");
                 }
             }
             if (settings.known != null && index >= settings.known.outputs()) {
-                throw UserException.atLine(file, lineNumber, "label index " + index + " exceeds the "
+                throw BadRow.at(file, lineNumber, "label index " + index + " exceeds the "
                         + settings.known.outputs() + " labels of the training data (0 to " + (settings.known.outputs() - 1) + ")");
             }
             if (count == rowLabels.length) {
@@ -129,18 +149,19 @@ final class LibSvmRowParser extends RowParser {
             }
             rowLabels[count++] = index;
             sparseTargets.add(index, 1f);
-            maxLabelIndex = Math.max(maxLabelIndex, index);
+            largest = Math.max(largest, index);
             from = to + 1;
         }
         sparseTargets.endRow();
+        return largest;
     }
 
     @Override
-    ParsedFile finish(int fileIndex) {
+    ParsedFile finish(int fileIndex, BadRows badRows) {
         PackedRows packedFeatures = features.build();
         PackedRows packedTargets = sparseTargets != null ? sparseTargets.build() : denseTargets != null ? denseTargets.build() : null;
         FileSummary summary = new FileSummary(fileIndex, file, packedFeatures.rows, null, 0, maxFeatureIndex, maxLabelIndex,
-                classNames());
+                classNames(), badRows);
         return new ParsedFile(summary, packedFeatures, packedTargets, classNames());
     }
 

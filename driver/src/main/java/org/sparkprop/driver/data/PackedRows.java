@@ -64,6 +64,15 @@ final class PackedRows {
             }
         }
 
+        /** Keeps the first {@code keep} complete rows, dropping later rows and the values of an unfinished one. */
+        void truncateRows(int keep) {
+            if (keep > rows) {
+                throw new IllegalArgumentException("cannot keep " + keep + " of " + rows + " rows");
+            }
+            rows = keep;
+            values.truncate(keep * width);
+        }
+
         PackedRows build() {
             return new PackedRows(rows, width, null, null, values.toArray());
         }
@@ -86,6 +95,14 @@ final class PackedRows {
 
         void endRow() {
             start.add(index.size());
+        }
+
+        /** Keeps the first {@code keep} complete rows, dropping later rows and the entries of an unfinished one. */
+        void truncateRows(int keep) {
+            int entries = start.get(keep);
+            start.truncate(keep + 1);
+            index.truncate(entries);
+            values.truncate(entries);
         }
 
         PackedRows build() {

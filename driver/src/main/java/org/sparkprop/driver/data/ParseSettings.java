@@ -11,6 +11,7 @@ import org.sparkprop.driver.UserException;
  * column; {@code numFeatures} is the user's feature count or null; {@code known} is the training data's schema
  * that the rows must match, or null when this input defines the schema. With {@code readLabels} false (data to
  * predict on) labels are skipped: CSV label columns may be absent and a LibSVM line may start with a feature.
+ * {@code badRows} says whether a malformed row stops the task or is skipped and counted.
  */
 final class ParseSettings implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -21,15 +22,17 @@ final class ParseSettings implements Serializable {
     final List<String> labelColumns;
     final Integer numFeatures;
     final Schema known;
+    final BadRowPolicy badRows;
 
     private ParseSettings(DataFormat format, LabelKind kind, boolean readLabels, List<String> labelColumns,
-                          Integer numFeatures, Schema known) {
+                          Integer numFeatures, Schema known, BadRowPolicy badRows) {
         this.format = format;
         this.kind = kind;
         this.readLabels = readLabels;
         this.labelColumns = List.copyOf(labelColumns);
         this.numFeatures = numFeatures;
         this.known = known;
+        this.badRows = badRows;
     }
 
     /** Settings for {@code in}; checks what can be checked before any file is opened. */
@@ -44,7 +47,7 @@ final class ParseSettings implements Serializable {
             throw new UserException("a class label is one column, but " + labelColumns.size() + " label columns are given ("
                     + String.join(", ", labelColumns) + "); several 0/1 label columns need binary cross-entropy");
         }
-        return new ParseSettings(in.format(), kind, readLabels, labelColumns, in.numFeatures(), known);
+        return new ParseSettings(in.format(), kind, readLabels, labelColumns, in.numFeatures(), known, in.badRows());
     }
 
     /** True for the kinds whose label is a class name. */

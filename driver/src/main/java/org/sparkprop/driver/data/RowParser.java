@@ -9,8 +9,9 @@ import java.util.Set;
 import org.sparkprop.driver.UserException;
 
 /**
- * Parses and validates the non-blank lines of one file, in order, into a {@link ParsedFile}. Subclasses read one
- * format; this class keeps the file's class labels.
+ * Parses and validates the lines of one file, in order, into a {@link ParsedFile}. Subclasses read one format;
+ * this class keeps the file's class labels and makes a row all or nothing: a row with a problem throws a
+ * {@link BadRow} and leaves no trace (no values, no class label), so that the caller may skip it.
  */
 abstract class RowParser {
     final ParseSettings settings;
@@ -19,6 +20,8 @@ abstract class RowParser {
     private final Map<String, Integer> classIds = new HashMap<>();
     private final List<String> classNames = new ArrayList<>();
     private final Set<String> knownClasses;
+    /** Class labels of complete rows: {@code classNames[0, committedClasses)}. */
+    private int committedClasses;
 
     RowParser(ParseSettings settings, String file) {
         this.settings = settings;
@@ -26,11 +29,41 @@ abstract class RowParser {
         this.knownClasses = settings.known == null || !settings.classLabels() ? null : new HashSet<>(settings.known.classes());
     }
 
-    /** Reads one non-blank line; {@code lineNumber} is 1-based and counts blank lines. */
-    abstract void parseLine(String line, long lineNumber);
+    /** True while the file's header (a CSV file's first non-blank line) is still to come. */
+    boolean needsHeader() {
+        return false;
+    }
 
-    /** The file's rows, as the {@code file}-th input. */
-    abstract ParsedFile finish(int fileIndex);
+    /** Reads the header; its problems are the whole file's (plain {@link UserException}s). */
+    void readHeader(String line, long lineNumber) {
+        throw new IllegalStateException(getClass().getSimpleName() + " reads no header");
+    }
+
+    /**
+     * Reads one non-blank line after the header; {@code lineNumber} is 1-based and counts blank lines. A row with
+     * a problem throws a {@link BadRow} and adds nothing; other exceptions concern the whole file.
+     */
+    final void parseRow(String line, long lineNumber) {
+        try {
+            readRow(line, lineNumber);
+        } catch (BadRow bad) {
+            discardUnfinishedRow();
+            for (int c = classNames.size() - 1; c >= committedClasses; c--) {
+                classIds.remove(classNames.remove(c));
+            }
+            throw bad;
+        }
+        committedClasses = classNames.size();
+    }
+
+    /** Adds the row on {@code line} to the file's rows, or throws before finishing it. */
+    abstract void readRow(String line, long lineNumber);
+
+    /** Drops what a {@link #readRow} that threw added after the last complete row. */
+    abstract void discardUnfinishedRow();
+
+    /** The file's rows, as the {@code file}-th input, with the bad rows skipped. */
+    abstract ParsedFile finish(int fileIndex, BadRows badRows);
 
     /** This file's id for class label {@code label}, checked against the training classes when known. */
     final float classId(String label, long lineNumber) {
@@ -39,10 +72,10 @@ abstract class RowParser {
             return id;
         }
         if (label.isEmpty()) {
-            throw UserException.atLine(file, lineNumber, "label is empty");
+            throw BadRow.at(file, lineNumber, "label is empty");
         }
         if (knownClasses != null && !knownClasses.contains(label)) {
-            throw UserException.atLine(file, lineNumber, "label " + Fields.quote(label) + " was not seen in training (known: "
+            throw BadRow.at(file, lineNumber, "label " + Fields.quote(label) + " was not seen in training (known: "
                     + Fields.list(settings.known.classes()) + ")");
         }
         if (settings.kind == LabelKind.BINARY && classNames.size() == 2) {

@@ -20,7 +20,7 @@ final class SchemaInference {
         FileSummary withHeader = settings.format == DataFormat.CSV ? checkHeaders(files) : null;
         long rows = files.stream().mapToLong(f -> f.rows).sum();
         if (rows == 0) {
-            throw noRows(input, files.size());
+            throw noRows(input, files);
         }
         if (settings.known != null) {
             return settings.known;
@@ -40,9 +40,11 @@ final class SchemaInference {
         return new Schema(numFeatures, featureNames, labelColumns, settings.kind, classes, outputs);
     }
 
-    /** The error for an input whose {@code files} files hold no rows. */
-    static UserException noRows(String input, int files) {
-        return new UserException("no rows in " + input + " (" + files + (files == 1 ? " file)" : " files)"));
+    /** The error for an input whose {@code files} hold no rows, or only bad rows that were skipped. */
+    static UserException noRows(String input, List<FileSummary> files) {
+        long bad = files.stream().mapToLong(f -> f.badRows).sum();
+        return new UserException("no rows in " + input + " (" + files.size() + (files.size() == 1 ? " file" : " files")
+                + (bad == 0 ? ")" : "; all " + bad + " rows read were bad and skipped)"));
     }
 
     /** The first file with a header, after checking that every other header equals it; null when no file has lines. */
