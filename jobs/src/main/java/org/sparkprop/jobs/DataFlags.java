@@ -3,6 +3,7 @@ package org.sparkprop.jobs;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
+import org.sparkprop.driver.data.BadRowPolicy;
 import org.sparkprop.driver.data.BuiltinData;
 import org.sparkprop.driver.data.DataFormat;
 import org.sparkprop.driver.data.InputSpec;
@@ -13,7 +14,10 @@ final class DataFlags {
     private DataFlags() {
     }
 
-    /** Declares --train (training) or --data (evaluate, predict), and --format, --num-features, --label-col. */
+    /**
+     * Declares --train (training) or --data (evaluate, predict), and --format, --num-features, --label-col,
+     * --max-bad-rows, --max-bad-fraction.
+     */
     static void declare(Options o, boolean training) {
         if (training) {
             o.required("train", "PATH", "training data: a file, directory or glob on any Hadoop file system (compressed files too), or builtin:NAME ("
@@ -27,11 +31,17 @@ final class DataFlags {
             o.value("num-features", "N", "LibSVM: feature count (default: the largest index in the data)");
             o.value("label-col", "COLS", "CSV: label column name or 0-based index, or several separated by commas (default: the last column)");
         }
+        String each = training ? " (training and validation data each)" : "";
+        o.value("max-bad-rows", "N", "skip malformed rows, counting them, and stop only when there are more than N" + each
+                + " (default: stop at the first)");
+        o.value("max-bad-fraction", "F", "skip malformed rows, counting them, and stop only when they are more than F (0 to 1) of"
+                + " the rows read" + each + " (default: stop at the first); with --max-bad-rows both limits hold");
     }
 
     /**
      * The input spec for {@code path}. With a {@code known} schema (evaluation, prediction, validation) the
-     * feature count and label columns are the model's.
+     * feature count and label columns are the model's. Malformed rows are handled as --max-bad-rows and
+     * --max-bad-fraction say ({@link BadRowPolicy#of}).
      */
     static InputSpec input(Options o, String path, Schema known, DataFormat fallback) {
         DataFormat inferred = inferFormat(path);
@@ -39,7 +49,8 @@ final class DataFlags {
         Integer numFeatures = known != null ? Integer.valueOf(known.numFeatures()) : o.get("num-features", Integer::valueOf, null);
         List<String> labels = known == null ? o.get("label-col", Options::stringList, List.of())
                 : format == DataFormat.CSV ? known.labelColumns() : List.of();
-        return new InputSpec(path, format, numFeatures, labels);
+        BadRowPolicy badRows = BadRowPolicy.of(o.get("max-bad-rows", Long::valueOf, null), o.get("max-bad-fraction", Double::valueOf, null));
+        return new InputSpec(path, format, numFeatures, labels, badRows);
     }
 
     /** The format a file name implies (x.csv, x.csv.gz: csv; x.libsvm, x.svm: libsvm), or null. */
