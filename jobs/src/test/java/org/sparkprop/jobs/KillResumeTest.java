@@ -107,7 +107,7 @@ class KillResumeTest {
         List<String> args = with(trainArgs(output), "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "25");
         Path log = dir.resolve("during.log");
         // Every checkpoint waits 2 s between its data files and its manifest: the kill lands inside a write.
-        Process run = start(List.of("-Dsparkprop.checkpoint.pauseBeforeManifestMs=2000"), args, log);
+        Process run = start(List.of("-Dsparkprop.pause.checkpoint-manifest=2000"), args, log);
         killWhen(run, ckpt, list -> list.size() >= 2 && complete(list.get(0)) && !complete(list.get(list.size() - 1))
                 && Files.exists(list.get(list.size() - 1).resolve("arrays.bin")), log);
         List<Path> left = checkpoints(ckpt);

@@ -20,6 +20,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.sparkprop.driver.FaultPoints;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.model.Model;
 import org.sparkprop.driver.model.ModelStore;
@@ -154,6 +155,7 @@ public final class Registry {
             }
             ModelStore.save(model, dir.toString(), extraFiles, false, conf);
             ModelStore.load(dir.toString(), conf);
+            FaultPoints.pause("version-files");
             ObjectNode v = json.createObjectNode();
             v.put("version", n);
             if (parent != null) {
@@ -172,6 +174,7 @@ public final class Registry {
     /** Points {@code current} at version {@code n}, after checking that it is complete and loads. */
     public void setCurrent(int n) {
         load(n);
+        FaultPoints.pause("pointer-move");
         ObjectNode pointer = json.createObjectNode();
         pointer.put("version", n);
         pointer.put("updatedAt", java.time.Instant.now().toString());

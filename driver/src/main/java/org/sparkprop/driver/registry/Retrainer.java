@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkprop.driver.FaultPoints;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.BuiltinData;
 import org.sparkprop.driver.data.DataReader;
@@ -179,6 +180,7 @@ public final class Retrainer {
                 version = registry.addVersion(model, Map.of(ModelStore.TRAINING_FILE, result.historyJson()), current, key, candidate.toJson());
                 registry.setCurrent(version);
                 record.put("version", version);
+                FaultPoints.pause("run-record");
             }
             record.put("decision", verdict.pass() ? "published" : "rejected");
             ObjectNode timings = record.putObject("timings");

@@ -30,6 +30,7 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkprop.driver.FaultPoints;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.Schema;
 import org.sparkprop.driver.model.ModelJson;
@@ -55,12 +56,6 @@ final class CheckpointStore {
     private static final Pattern NAME = Pattern.compile("ckpt-(\\d{1,18})");
     /** state.json holds the history: generous, but bounded before it is read. */
     private static final long MAX_JSON_BYTES = 64L << 20;
-    /**
-     * Fault injection for tests: milliseconds to wait after the data files and before the manifest, so that a
-     * test can kill the process in the middle of a checkpoint write. 0 (no wait) unless the system property is set.
-     */
-    static final String PAUSE_PROPERTY = "sparkprop.checkpoint.pauseBeforeManifestMs";
-
     private final Checkpoints settings;
     private final FileSystem fs;
     private final Path dir;
@@ -104,10 +99,7 @@ final class CheckpointStore {
             byte[] arrays = arrays(state);
             write(new Path(folder, STATE), stateBytes);
             write(new Path(folder, ARRAYS), arrays);
-            long pause = Long.getLong(PAUSE_PROPERTY, 0);
-            if (pause > 0) {
-                Thread.sleep(pause);
-            }
+            FaultPoints.pause("checkpoint-manifest");
             ObjectNode manifest = json.createObjectNode();
             manifest.put("format", FORMAT);
             manifest.put("step", state.step);
@@ -117,9 +109,6 @@ final class CheckpointStore {
             prune(state.step);
         } catch (IOException e) {
             throw new UncheckedIOException("writing checkpoint " + folder, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing checkpoint " + folder, e);
         }
     }
 
