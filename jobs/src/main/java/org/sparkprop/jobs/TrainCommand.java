@@ -25,7 +25,6 @@ import org.sparkprop.driver.optim.OptimizerSpec;
 import org.sparkprop.driver.optim.ScheduleKind;
 import org.sparkprop.driver.optim.ScheduleSpec;
 import org.sparkprop.driver.train.Checkpoints;
-import org.sparkprop.driver.train.EpochRecord;
 import org.sparkprop.driver.train.TrainConfig;
 import org.sparkprop.driver.train.TrainListener;
 import org.sparkprop.driver.train.TrainResult;
@@ -86,6 +85,10 @@ final class TrainCommand implements Main.Command {
                         + "(default: at the end of each epoch only)")
                 .value("keep-checkpoints", "K", "with --checkpoint-dir: keep the newest K checkpoints (default " + Checkpoints.DEFAULT_KEEP + ")")
                 .flag("resume", "with --checkpoint-dir: continue from its newest complete checkpoint (from the beginning if there is none)")
+                .value("progress", "MODE", "auto, bar (a progress bar per epoch, redrawn) or lines (a log line per epoch) "
+                        + "(default auto: bar when stderr is an interactive terminal)")
+                .flag("quiet", "no progress and no log lines on stderr, only warnings and errors; the summary on stdout stays")
+                .flag("verbose", "also log the configuration before training and, with lines, a line per step")
                 .value("master", "URL", "Spark master (default: spark-submit's, else " + SparkRuntime.DEFAULT_MASTER + ")");
     }
 
@@ -147,12 +150,39 @@ final class TrainCommand implements Main.Command {
 
     @Override
     public void run(Options o, PrintStream out) {
-        String trainPath = o.string("train");
-        TrainConfig config;
+        if (o.has("quiet") && o.has("verbose")) {
+            throw new UserException("--quiet and --verbose exclude each other");
+        }
+        try (Progress.LogLevel level = Progress.logLevel(o.has("quiet"))) {
+            train(o, out);
+        }
+    }
+
+    /** {@link #config}, its problems as user errors that name the flag. */
+    private static TrainConfig validConfig(Options o, boolean builtinRegression) {
         try {
-            config = config(o, DataFlags.isBuiltinRegression(trainPath));
+            return config(o, builtinRegression);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
+        }
+    }
+
+    /** The listener that shows progress: --progress, --quiet, --verbose. */
+    private static TrainListener progress(Options o) {
+        Progress.Style style = o.get("progress", Progress.Style::parse, Progress.Style.AUTO)
+                .resolve(Progress.stderrIsTerminal(), System.getenv("TERM"));
+        if (o.has("quiet")) {
+            return TrainListener.SILENT;
+        }
+        return style == Progress.Style.BAR ? Progress.bar(System.err, LOG::info, System::nanoTime) : Progress.lines(LOG::info, o.has("verbose"));
+    }
+
+    private void train(Options o, PrintStream out) {
+        String trainPath = o.string("train");
+        TrainConfig config = validConfig(o, DataFlags.isBuiltinRegression(trainPath));
+        TrainListener listener = progress(o);
+        if (o.has("verbose")) {
+            LOG.info("configuration: {}", config);
         }
         Checkpoints checkpoints = checkpoints(o);
         String output = o.string("output");
@@ -173,10 +203,12 @@ final class TrainCommand implements Main.Command {
             LOG.info(String.format(Locale.ROOT, "read %d training rows (%d features, %s) into %d partitions in %.1f s",
                     train.rows(), train.schema().numFeatures(), describe(train), partitions, (System.nanoTime() - loadStart) / 1e9));
             Trainer trainer = new Trainer(sc, config);
-            TrainResult result = trainer.train(train, validation, null, checkpoints, new LogListener());
+            sc.setJobGroup("train", "train");
+            TrainResult result = trainer.train(train, validation, null, checkpoints, listener);
             LOG.info(String.format(Locale.ROOT, "stopped after %d epochs (%s) in %.1f s, %.0f rows/s",
                     result.history().size(), result.stopReason(), result.trainSeconds(), result.samplesPerSecond()));
 
+            sc.setJobGroup("evaluate", "evaluate the trained model");
             ObjectNode metrics = org.sparkprop.driver.model.ModelJson.newObject();
             Metrics trainMetrics = Evaluator.evaluate(sc, result.topology(), config.precision(), result.weights(), train.schema(),
                     train.blocks(), "evaluate on training data");
@@ -199,6 +231,7 @@ final class TrainCommand implements Main.Command {
             data.put("rows", train.rows());
             data.put("partitions", partitions);
             Model model = new Model(result.topology(), config.precision(), train.schema(), result.weights(), training, metrics);
+            sc.clearJobGroup();
             ModelStore.save(model, output, Map.of(ModelStore.TRAINING_FILE, result.historyJson()), overwrite, sc.hadoopConfiguration());
 
             Topology t = result.topology();
@@ -233,22 +266,5 @@ final class TrainCommand implements Main.Command {
             s.append(s.length() == 0 ? "" : ",").append(v);
         }
         return s.toString();
-    }
-
-    /** One log line per epoch. */
-    private static final class LogListener implements TrainListener {
-        @Override
-        public void onStart(Topology topology, long rows, int partitions, int stepsPerEpoch) {
-            LOG.info("network {}: {} parameters; {} rows in {} partitions, {} steps per epoch", topology,
-                    topology.parameterCount(), rows, partitions, stepsPerEpoch);
-        }
-
-        @Override
-        public void onEpoch(EpochRecord r, int epochs, String metricName) {
-            String validation = Double.isNaN(r.validationLoss()) ? ""
-                    : String.format(Locale.ROOT, "  val_loss %.4f  val_%s %.4f", r.validationLoss(), metricName, r.validationMetric());
-            LOG.info(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f%s  %.0f rows/s  %.1f s", r.epoch(), epochs,
-                    r.trainLoss(), validation, r.samplesPerSecond(), r.elapsedSeconds()));
-        }
     }
 }
