@@ -1,17 +1,20 @@
 package org.sparkprop.jobs;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.sparkprop.driver.UserException;
 
 /**
  * The flags of one subcommand: declared once with their help text, parsed from {@code --name value} or
- * {@code --name=value} pairs. An unknown flag, a missing value, a repeated flag or a value that does not
- * parse is a {@link UserException} naming the flag.
+ * {@code --name=value} pairs, and, where the subcommand declares a {@link #configFile configuration file flag},
+ * from the {@link ConfigFile} it names (the command line wins). An unknown flag, a missing value, a repeated flag
+ * or a value that does not parse is a {@link UserException} naming the flag, or the file, line and key.
  */
 final class Options {
     private record Spec(String name, String valueName, String help, boolean required) {
@@ -21,6 +24,12 @@ final class Options {
     private final String summary;
     private final Map<String, Spec> specs = new LinkedHashMap<>();
     private final Map<String, String> values = new LinkedHashMap<>();
+    /** Where each value given in a configuration file came from ("FILE:LINE"); command-line values are absent. */
+    private final Map<String, String> fileOrigins = new LinkedHashMap<>();
+    /** Flags that ask for information rather than a run: with one of them, required flags may be missing. */
+    private final Set<String> informational = new HashSet<>();
+    /** The flag naming a configuration file, or null. */
+    private String configFlag;
 
     Options(String command, String summary) {
         this.command = command;
@@ -43,6 +52,18 @@ final class Options {
     Options flag(String name, String help) {
         specs.put(name, new Spec(name, null, help, false));
         return this;
+    }
+
+    /** Declares a flag without a value that asks for information (such as --print-config): required flags become optional. */
+    Options informational(String name, String help) {
+        informational.add(name);
+        return flag(name, help);
+    }
+
+    /** Declares the flag naming a {@link ConfigFile} whose keys are this command's other flags. */
+    Options configFile(String name, String valueName, String help) {
+        configFlag = name;
+        return value(name, valueName, help);
     }
 
     /** Parses {@code args}; returns false if --help was asked for (the caller prints {@link #usage()}). */
@@ -81,12 +102,75 @@ final class Options {
         if (has("help")) {
             return false;
         }
+        if (configFlag != null && has(configFlag)) {
+            merge(ConfigFile.read(string(configFlag), DataFlags.hadoopConf()));
+        }
+        boolean informationOnly = informational.stream().anyMatch(this::has);
         for (Spec spec : specs.values()) {
-            if (spec.required && !values.containsKey(spec.name)) {
+            if (spec.required && !informationOnly && !values.containsKey(spec.name)) {
                 throw new UserException(command + " needs --" + spec.name + " " + spec.valueName + " (see sparkprop " + command + " --help)");
             }
         }
         return true;
+    }
+
+    /** Adds the settings of a configuration file for the flags the command line did not give. */
+    private void merge(List<ConfigFile.Entry> entries) {
+        for (ConfigFile.Entry entry : entries) {
+            String key = entry.key();
+            Spec spec = specs.get(key);
+            if (spec == null || key.equals("help") || key.equals(configFlag) || informational.contains(key)) {
+                throw new UserException(entry.where() + ": unknown key '" + key + "'; keys are the flags of " + command
+                        + " without their dashes (see sparkprop " + command + " --help)");
+            }
+            if (values.containsKey(key)) {
+                continue;
+            }
+            String value = entry.value();
+            if (spec.valueName == null) {
+                if (!value.equals("true") && !value.equals("false")) {
+                    throw new UserException(entry.where() + ": " + key + " takes true or false, got '" + value + "'");
+                }
+                if (value.equals("false")) {
+                    continue;
+                }
+            } else if (value.isEmpty()) {
+                throw new UserException(entry.where() + ": " + key + " needs a value (" + spec.valueName + ")");
+            }
+            values.put(key, value);
+            fileOrigins.put(key, entry.where());
+        }
+    }
+
+    /** How messages name the flag {@code name}: "--name", or "FILE:LINE: name" for a value from a configuration file. */
+    String source(String name) {
+        String origin = fileOrigins.get(name);
+        return origin == null ? "--" + name : origin + ": " + name;
+    }
+
+    /**
+     * A validation message that starts with "--name" (as the configuration records' messages do), pointed at the
+     * file and line when that flag's value came from a configuration file.
+     */
+    String located(String message) {
+        if (message != null && message.startsWith("--")) {
+            int end = message.indexOf(' ');
+            String name = message.substring(2, end < 0 ? message.length() : end);
+            if (fileOrigins.containsKey(name)) {
+                return source(name) + message.substring(2 + name.length());
+            }
+        }
+        return message;
+    }
+
+    /** Whether {@code name} names the configuration file or asks for information: not a setting of a run. */
+    boolean isConfigFlag(String name) {
+        return name.equals(configFlag) || informational.contains(name);
+    }
+
+    /** The declared flags' names, in declaration order. */
+    List<String> names() {
+        return List.copyOf(specs.keySet());
     }
 
     boolean has(String name) {
@@ -111,7 +195,7 @@ final class Options {
             return parser.apply(raw);
         } catch (IllegalArgumentException e) {
             String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
-            throw new UserException("--" + name + " '" + raw + "': " + why);
+            throw new UserException(source(name) + " '" + raw + "': " + why);
         }
     }
 

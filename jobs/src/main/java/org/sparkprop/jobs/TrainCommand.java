@@ -85,6 +85,9 @@ final class TrainCommand implements Main.Command {
                         + "(default: at the end of each epoch only)")
                 .value("keep-checkpoints", "K", "with --checkpoint-dir: keep the newest K checkpoints (default " + Checkpoints.DEFAULT_KEEP + ")")
                 .flag("resume", "with --checkpoint-dir: continue from its newest complete checkpoint (from the beginning if there is none)")
+                .configFile("config", "FILE", "read flags from FILE: 'key = value' lines (YAML 'key: value' for .yaml and .yml), "
+                        + "keys are these flags without dashes; flags given here override the file")
+                .informational("print-config", "print the resolved configuration, in --config's format, and exit")
                 .value("progress", "MODE", "auto, bar (a progress bar per epoch, redrawn) or lines (a log line per epoch) "
                         + "(default auto: bar when stderr is an interactive terminal)")
                 .flag("quiet", "no progress and no log lines on stderr, only warnings and errors; the summary on stdout stays")
@@ -150,6 +153,11 @@ final class TrainCommand implements Main.Command {
 
     @Override
     public void run(Options o, PrintStream out) {
+        if (o.has("print-config")) {
+            String trainPath = o.string("train");
+            out.print(ConfigFile.print("train", o, ConfigFile.trainFlags(validConfig(o, trainPath != null && DataFlags.isBuiltinRegression(trainPath)))));
+            return;
+        }
         if (o.has("quiet") && o.has("verbose")) {
             throw new UserException("--quiet and --verbose exclude each other");
         }
@@ -158,12 +166,12 @@ final class TrainCommand implements Main.Command {
         }
     }
 
-    /** {@link #config}, its problems as user errors that name the flag. */
+    /** {@link #config}, its problems as user errors that name the flag or the configuration file's line. */
     private static TrainConfig validConfig(Options o, boolean builtinRegression) {
         try {
             return config(o, builtinRegression);
         } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
+            throw new UserException(o.located(e.getMessage()));
         }
     }
 
