@@ -36,7 +36,8 @@ public final class Main {
                 case "train" -> new TrainCommand();
                 case "evaluate" -> new EvaluateCommand();
                 case "predict" -> new PredictCommand();
-                default -> throw new UserException("unknown subcommand '" + args[0] + "'; expected train, evaluate or predict");
+                case "report" -> new ReportCommand();
+                default -> throw new UserException("unknown subcommand '" + args[0] + "'; expected train, evaluate, predict or report");
             };
             Options options = command.options();
             if (!options.parse(rest)) {
@@ -67,6 +68,7 @@ public final class Main {
                   train      train a network on LibSVM or CSV data (or a built-in data set) and write a model directory
                   evaluate   loss and metrics of a model on labelled data
                   predict    one prediction per row of data, written to a file
+                  report     an HTML training report (charts, confusion matrix, configuration) in a model directory
 
                 'sparkprop <subcommand> --help' lists the flags of each.
                 """;

@@ -2,6 +2,7 @@ package org.sparkprop.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,6 +93,7 @@ final class TrainCommand implements Main.Command {
                         + "(default auto: bar when stderr is an interactive terminal)")
                 .flag("quiet", "no progress and no log lines on stderr, only warnings and errors; the summary on stdout stays")
                 .flag("verbose", "also log the configuration before training and, with lines, a line per step")
+                .flag("report", "also write " + Report.FILE + " into the model directory (as sparkprop report does)")
                 .value("master", "URL", "Spark master (default: spark-submit's, else " + SparkRuntime.DEFAULT_MASTER + ")");
     }
 
@@ -239,8 +241,12 @@ final class TrainCommand implements Main.Command {
             data.put("rows", train.rows());
             data.put("partitions", partitions);
             Model model = new Model(result.topology(), config.precision(), train.schema(), result.weights(), training, metrics);
+            Map<String, ObjectNode> files = new HashMap<>(Map.of(ModelStore.TRAINING_FILE, result.historyJson()));
+            if (kind == LabelKind.REGRESSION) {
+                files.put(ReportSample.FILE, ReportSample.compute(sc, result.topology(), config.precision(), result.weights(), train, validation));
+            }
             sc.clearJobGroup();
-            ModelStore.save(model, output, Map.of(ModelStore.TRAINING_FILE, result.historyJson()), overwrite, sc.hadoopConfiguration());
+            ModelStore.save(model, output, files, overwrite, sc.hadoopConfiguration());
 
             Topology t = result.topology();
             if (result.resumedFrom() != null) {
@@ -252,6 +258,9 @@ final class TrainCommand implements Main.Command {
                 out.print(summary("validation", validationMetrics));
             }
             out.println("model written to " + output);
+            if (o.has("report")) {
+                out.println("report written to " + Report.write(output, sc.hadoopConfiguration()));
+            }
         }
     }
 
