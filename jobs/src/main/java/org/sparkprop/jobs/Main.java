@@ -31,13 +31,31 @@ public final class Main {
             return args.length == 0 ? USER_ERROR : OK;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        // models takes its action (and promote its version) before the flags.
+        String modelsAction = args[0].equals("models") && rest.length > 0 && !rest[0].startsWith("--") ? rest[0] : null;
+        Integer modelsVersion = null;
+        if (modelsAction != null) {
+            rest = Arrays.copyOfRange(rest, 1, rest.length);
+            if (rest.length > 0 && rest[0].matches("\\d{1,9}")) {
+                modelsVersion = Integer.valueOf(rest[0]);
+                rest = Arrays.copyOfRange(rest, 1, rest.length);
+            }
+        }
         try {
             Command command = switch (args[0]) {
                 case "train" -> new TrainCommand();
                 case "evaluate" -> new EvaluateCommand();
                 case "predict" -> new PredictCommand();
                 case "report" -> new ReportCommand();
-                default -> throw new UserException("unknown subcommand '" + args[0] + "'; expected train, evaluate, predict or report");
+                case "retrain" -> new RetrainCommand();
+                case "models" -> {
+                    if (modelsAction == null) {
+                        throw new UserException("models needs an action: " + String.join(", ", ModelsCommand.ACTIONS)
+                                + " (sparkprop models list --registry URI --name NAME)");
+                    }
+                    yield new ModelsCommand(modelsAction, modelsVersion);
+                }
+                default -> throw new UserException("unknown subcommand '" + args[0] + "'; expected train, evaluate, predict, report, retrain or models");
             };
             Options options = command.options();
             if (!options.parse(rest)) {
@@ -45,7 +63,7 @@ public final class Main {
                 return OK;
             }
             command.run(options, out);
-            return OK;
+            return command.exitStatus();
         } catch (RuntimeException e) {
             UserException user = UserException.find(e);
             if (user != null) {
@@ -69,6 +87,8 @@ public final class Main {
                   evaluate   loss and metrics of a model on labelled data
                   predict    one prediction per row of data, written to a file
                   report     an HTML training report (charts, confusion matrix, configuration) in a model directory
+                  retrain    retrain a registered model on fresh data; publish the candidate only if it passes the gate
+                  models     versions of a registered model: list, show, promote VERSION, rollback, gc, path
 
                 'sparkprop <subcommand> --help' lists the flags of each.
                 """;
@@ -79,5 +99,10 @@ public final class Main {
         Options options();
 
         void run(Options options, PrintStream out);
+
+        /** The exit status after a run that did not throw: {@link #OK} unless the command says otherwise. */
+        default int exitStatus() {
+            return OK;
+        }
     }
 }

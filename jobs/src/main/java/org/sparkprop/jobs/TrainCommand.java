@@ -43,14 +43,33 @@ final class TrainCommand implements Main.Command {
 
     @Override
     public Options options() {
-        TrainConfig d = TrainConfig.defaults();
-        OptimizerSpec adam = OptimizerSpec.defaults(OptimizerKind.ADAM);
         Options o = new Options("train", "Trains a multilayer perceptron and writes it to a model directory.");
         DataFlags.declare(o, true);
-        return o
-                .value("validation", "PATH", "validation data (same format) for the per-epoch metric and early stopping")
+        o.value("validation", "PATH", "validation data (same format) for the per-epoch metric and early stopping")
                 .required("output", "DIR", "model directory to write (refused if it exists, unless --overwrite)")
-                .flag("overwrite", "replace an existing model directory (atomically)")
+                .flag("overwrite", "replace an existing model directory (atomically)");
+        return declareHyperparameters(o)
+                .value("checkpoint-dir", "DIR", "write checkpoints (weights, optimizer state, position) into DIR, on any Hadoop file system")
+                .value("checkpoint-every", "STEPS", "with --checkpoint-dir: a checkpoint every STEPS steps as well as at the end of each epoch "
+                        + "(default: at the end of each epoch only)")
+                .value("keep-checkpoints", "K", "with --checkpoint-dir: keep the newest K checkpoints (default " + Checkpoints.DEFAULT_KEEP + ")")
+                .flag("resume", "with --checkpoint-dir: continue from its newest complete checkpoint (from the beginning if there is none)")
+                .configFile("config", "FILE", "read flags from FILE: 'key = value' lines (YAML 'key: value' for .yaml and .yml), "
+                        + "keys are these flags without dashes; flags given here override the file")
+                .informational("print-config", "print the resolved configuration, in --config's format, and exit")
+                .value("progress", "MODE", "auto, bar (a progress bar per epoch, redrawn) or lines (a log line per epoch) "
+                        + "(default auto: bar when stderr is an interactive terminal)")
+                .flag("quiet", "no progress and no log lines on stderr, only warnings and errors; the summary on stdout stays")
+                .flag("verbose", "also log the configuration before training and, with lines, a line per step")
+                .flag("report", "also write " + Report.FILE + " into the model directory (as sparkprop report does)")
+                .value("master", "URL", "Spark master (default: spark-submit's, else " + SparkRuntime.DEFAULT_MASTER + ")");
+    }
+
+    /** Declares the flags {@link #config} reads: the network, the optimizer, the schedule, batches, stopping. */
+    static Options declareHyperparameters(Options o) {
+        TrainConfig d = TrainConfig.defaults();
+        OptimizerSpec adam = OptimizerSpec.defaults(OptimizerKind.ADAM);
+        return o
                 .value("hidden", "SIZES", "hidden layer widths, input side first, e.g. 256,128; 'none' for none (default "
                         + joined(d.hidden()) + ")")
                 .value("activation", "NAME", "hidden activation: identity, relu, leaky_relu, sigmoid, tanh (default " + d.activation() + ")")
@@ -80,21 +99,7 @@ final class TrainCommand implements Main.Command {
                 .value("clip-norm", "N", "clip the gradient to this global L2 norm; 0 = off (default " + d.clipNorm() + ")")
                 .value("clip-value", "V", "clip gradient entries to [-V, V]; 0 = off (default " + d.clipValue() + ")")
                 .value("tolerance", "T", "stop when an epoch improves the training loss by less than this fraction; 0 = off (default " + d.tolerance() + ")")
-                .value("patience", "N", "with --validation: stop after N epochs without a better validation loss, keep the best weights; 0 = off (default " + d.patience() + ")")
-                .value("checkpoint-dir", "DIR", "write checkpoints (weights, optimizer state, position) into DIR, on any Hadoop file system")
-                .value("checkpoint-every", "STEPS", "with --checkpoint-dir: a checkpoint every STEPS steps as well as at the end of each epoch "
-                        + "(default: at the end of each epoch only)")
-                .value("keep-checkpoints", "K", "with --checkpoint-dir: keep the newest K checkpoints (default " + Checkpoints.DEFAULT_KEEP + ")")
-                .flag("resume", "with --checkpoint-dir: continue from its newest complete checkpoint (from the beginning if there is none)")
-                .configFile("config", "FILE", "read flags from FILE: 'key = value' lines (YAML 'key: value' for .yaml and .yml), "
-                        + "keys are these flags without dashes; flags given here override the file")
-                .informational("print-config", "print the resolved configuration, in --config's format, and exit")
-                .value("progress", "MODE", "auto, bar (a progress bar per epoch, redrawn) or lines (a log line per epoch) "
-                        + "(default auto: bar when stderr is an interactive terminal)")
-                .flag("quiet", "no progress and no log lines on stderr, only warnings and errors; the summary on stdout stays")
-                .flag("verbose", "also log the configuration before training and, with lines, a line per step")
-                .flag("report", "also write " + Report.FILE + " into the model directory (as sparkprop report does)")
-                .value("master", "URL", "Spark master (default: spark-submit's, else " + SparkRuntime.DEFAULT_MASTER + ")");
+                .value("patience", "N", "with --validation: stop after N epochs without a better validation loss, keep the best weights; 0 = off (default " + d.patience() + ")");
     }
 
     /** The checkpoint flags, validated. */
