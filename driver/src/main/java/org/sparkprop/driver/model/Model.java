@@ -2,6 +2,7 @@ package org.sparkprop.driver.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Objects;
 import org.sparkprop.driver.data.LabelKind;
 import org.sparkprop.driver.data.Schema;
@@ -33,7 +34,7 @@ public record Model(Topology topology, Precision precision, Schema schema, doubl
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(weights, "weights");
         if (weights.length != topology.parameterCount()) {
-            throw new IllegalArgumentException("the network " + topology + " has " + topology.parameterCount()
+            throw new IllegalArgumentException("the network " + ModelJson.shown(topology) + " has " + topology.parameterCount()
                     + " parameters but " + weights.length + " weights were given");
         }
         checkFits(topology, schema);
@@ -64,17 +65,18 @@ public record Model(Topology topology, Precision precision, Schema schema, doubl
 
     /**
      * Throws IllegalArgumentException unless {@code schema} describes data that {@code topology} can train on:
-     * as many features as inputs, as many outputs, labels of the kind the loss trains on, and for
-     * classification one class label per class index.
+     * as many features as inputs, as many outputs, labels of the kind the loss trains on, label columns for a
+     * CSV input (none for LibSVM; one holding a class label, else one per output), and for classification one
+     * distinct class label per class index.
      */
     static void checkFits(Topology topology, Schema schema) {
         if (schema.outputs() != topology.outputs()) {
             throw new IllegalArgumentException("the schema has " + schema.outputs() + " outputs but the network "
-                    + topology + " has " + topology.outputs());
+                    + ModelJson.shown(topology) + " has " + topology.outputs());
         }
         if (schema.numFeatures() != topology.inputs()) {
             throw new IllegalArgumentException("the schema has " + schema.numFeatures() + " features but the network "
-                    + topology + " has " + topology.inputs() + " inputs");
+                    + ModelJson.shown(topology) + " has " + topology.inputs() + " inputs");
         }
         LabelKind kind = schema.labelKind();
         Loss loss = topology.loss();
@@ -94,6 +96,16 @@ public record Model(Topology topology, Precision precision, Schema schema, doubl
         if (schema.classes().size() != expectedClasses) {
             throw new IllegalArgumentException("labels of kind " + kind + " with " + schema.outputs() + " outputs need "
                     + expectedClasses + " class labels, the schema has " + schema.classes().size());
+        }
+        if (new HashSet<>(schema.classes()).size() != schema.classes().size()) {
+            throw new IllegalArgumentException("the class labels must differ from each other, got " + schema.classes().size()
+                    + " labels of which " + new HashSet<>(schema.classes()).size() + " differ");
+        }
+        int labelColumns = kind == LabelKind.CLASSES || kind == LabelKind.BINARY ? 1 : schema.outputs();
+        if (!schema.labelColumns().isEmpty() && schema.labelColumns().size() != labelColumns) {
+            throw new IllegalArgumentException("labels of kind " + kind + " with " + schema.outputs() + " outputs come from "
+                    + labelColumns + (labelColumns == 1 ? " label column" : " label columns") + " (or none, for LibSVM),"
+                    + " the schema has " + schema.labelColumns().size());
         }
     }
 

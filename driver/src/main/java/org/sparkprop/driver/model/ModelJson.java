@@ -1,6 +1,8 @@
 package org.sparkprop.driver.model;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -15,6 +17,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.LabelKind;
 import org.sparkprop.driver.data.Schema;
@@ -37,11 +42,21 @@ import org.sparkprop.kernels.Topology;
  */
 public final class ModelJson {
 
+    /** Deepest nesting of objects and arrays read. */
+    static final int MAX_DEPTH = 64;
+
     /**
      * Reads and writes every sparkprop JSON file: duplicate keys and trailing content are errors, and the
-     * mapper never closes the streams it is given.
+     * mapper never closes the streams it is given. Field names are not canonicalized (nor interned): Jackson
+     * would otherwise keep every name it meets in a table shared by all later reads, so that each file read
+     * would leave state behind and one with many odd names would make later reads copy a larger table.
+     * Nesting deeper than {@value #MAX_DEPTH} is refused: sparkprop's files nest a few levels, and a deeply
+     * nested tree costs about a hundred bytes of memory per byte of its text.
      */
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
@@ -49,6 +64,8 @@ public final class ModelJson {
 
     /** Longest text of a JSON value quoted in an error message. */
     private static final int SHOWN_CHARS = 60;
+    /** Most dense layers of a network spelled out in an error message. */
+    private static final int SHOWN_LAYERS = 16;
 
     private ModelJson() {
     }
@@ -92,48 +109,31 @@ public final class ModelJson {
     }
 
     /**
-     * The topology that {@link #toJson(Topology)} wrote. The parameter count is worked out from the sizes
-     * first, so a file describing a network too large for this build is refused before anything is allocated.
+     * The topology that {@link #toJson(Topology)} wrote. Nothing is allocated beyond what the JSON already
+     * holds: the parameter count, and with it any claim of a network too large for this build, is checked by
+     * {@link Topology}'s constructor before weights are read.
      */
     public static Topology readTopology(JsonNode node, String where) {
         ObjectNode object = requireObject(node, where);
         JsonNode sizesNode = requireArray(object.get("sizes"), where + ".sizes");
         int[] sizes = new int[sizesNode.size()];
         for (int l = 0; l < sizes.length; l++) {
-            sizes[l] = requireInt(sizesNode.get(l), where + ".sizes[" + l + "]", 1, Integer.MAX_VALUE);
+            // an element's name is made only for an error: for a long list, a string per element costs more than the list
+            JsonNode size = sizesNode.get(l);
+            sizes[l] = size.isInt() && size.intValue() >= 1 ? size.intValue()
+                    : requireInt(size, where + ".sizes[" + l + "]", 1, Integer.MAX_VALUE);
         }
         if (sizes.length < 2) {
             throw new UserException(where + ".sizes must hold at least an input and an output size, got " + sizes.length + " sizes");
         }
-        long parameters = 0;
-        int layer = 1;
-        for (; layer < sizes.length && parameters <= Topology.MAX_PARAMETERS; layer++) {
-            // each term is below 2^62 and parameters is at most 2^30 before it: no overflow
-            parameters += (long) sizes[layer - 1] * sizes[layer] + sizes[layer];
-        }
-        if (parameters > Topology.MAX_PARAMETERS) {
-            String shown = sizes.length <= 16 ? Arrays.toString(sizes) : "of " + sizes.length + " layers";
-            throw new UserException(where + ": the network " + shown + " has " + (layer == sizes.length ? "" : "at least ")
-                    + parameters + " parameters; this build supports at most " + Topology.MAX_PARAMETERS);
-        }
         JsonNode activationsNode = requireArray(object.get("activations"), where + ".activations");
         Activation[] activations = new Activation[activationsNode.size()];
+        Activation[] known = Activation.values();
         for (int l = 0; l < activations.length; l++) {
-            String name = where + ".activations[" + l + "]";
-            String id = requireText(activationsNode.get(l), name);
-            try {
-                activations[l] = Activation.parse(id);
-            } catch (IllegalArgumentException e) {
-                throw new UserException(name + ": " + e.getMessage());
-            }
+            int index = l;
+            activations[l] = requireName(activationsNode.get(l), () -> where + ".activations[" + index + "]", Activation::parse, known);
         }
-        String lossName = where + ".loss";
-        Loss loss;
-        try {
-            loss = Loss.parse(requireText(object.get("loss"), lossName));
-        } catch (IllegalArgumentException e) {
-            throw new UserException(lossName + ": " + e.getMessage());
-        }
+        Loss loss = requireName(object.get("loss"), () -> where + ".loss", Loss::parse, Loss.values());
         try {
             return new Topology(sizes, activations, loss);
         } catch (IllegalArgumentException e) {
@@ -176,6 +176,10 @@ public final class ModelJson {
         if (object == null) {
             return newObject();
         }
+        if (readsBackAsIs(object)) {
+            // what JSON reading made, such as a loaded file's tree: a copy is enough, and costs less than a round trip
+            return object.deepCopy();
+        }
         try {
             return (ObjectNode) MAPPER.readTree(MAPPER.writeValueAsBytes(object));
         } catch (JsonProcessingException e) {
@@ -183,6 +187,28 @@ public final class ModelJson {
         } catch (IOException e) {
             throw new IllegalStateException("reading JSON back from memory failed", e);
         }
+    }
+
+    /**
+     * True if writing {@code node} as JSON and reading it back gives an equal tree: it holds only objects, arrays,
+     * strings, booleans, nulls, finite doubles and integers of the narrowest of int, long and BigInteger that
+     * holds them, the nodes {@link #MAPPER} reads.
+     */
+    private static boolean readsBackAsIs(JsonNode node) {
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                if (!readsBackAsIs(child)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return switch (node.getNodeType()) {
+            case STRING, BOOLEAN, NULL -> true;
+            case NUMBER -> node.isInt() || (node.isLong() && !node.canConvertToInt())
+                    || (node.isBigInteger() && !node.canConvertToLong()) || (node.isDouble() && Double.isFinite(node.doubleValue()));
+            default -> false;
+        };
     }
 
     static ObjectNode requireObject(JsonNode value, String name) {
@@ -199,6 +225,23 @@ public final class ModelJson {
         return value;
     }
 
+    /**
+     * The constant that {@code parse} makes of the string {@code value}. A string it refuses is reported with
+     * {@code known}, the constants whose texts it reads, and the value as JSON (so that a file's text never
+     * breaks the message into lines). {@code name} is asked for only to report a problem.
+     */
+    static <E> E requireName(JsonNode value, Supplier<String> name, Function<String, E> parse, E[] known) {
+        if (value == null || !value.isTextual()) {
+            requireText(value, name.get());
+        }
+        try {
+            return parse.apply(value.textValue());
+        } catch (IllegalArgumentException e) {
+            throw new UserException(name.get() + " must be one of "
+                    + Arrays.stream(known).map(Object::toString).collect(Collectors.joining(", ")) + ", got " + shown(value));
+        }
+    }
+
     static String requireText(JsonNode value, String name) {
         if (!require(value, name).isTextual()) {
             throw new UserException(name + " must be a string, got " + shown(value));
@@ -210,7 +253,8 @@ public final class ModelJson {
         JsonNode array = requireArray(value, name);
         List<String> texts = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
-            texts.add(requireText(array.get(i), name + "[" + i + "]"));
+            JsonNode text = array.get(i);
+            texts.add(text.isTextual() ? text.textValue() : requireText(text, name + "[" + i + "]"));
         }
         return texts;
     }
@@ -238,10 +282,39 @@ public final class ModelJson {
         return value;
     }
 
-    /** A JSON value as text for an error message, cut short if long. */
+    /** A JSON value as text for an error message: on one line, cut short if long. */
     static String shown(JsonNode value) {
         String text = value.toString();
-        return text.length() <= SHOWN_CHARS ? text : text.substring(0, SHOWN_CHARS) + "…";
+        return oneLine(text.length() <= SHOWN_CHARS ? text : text.substring(0, SHOWN_CHARS) + "…");
+    }
+
+    /**
+     * A network for an error message: as {@link Topology#toString()} prints it, or for more than
+     * {@value #SHOWN_LAYERS} dense layers its ends and the number of layers.
+     */
+    static String shown(Topology topology) {
+        if (topology.layers() <= SHOWN_LAYERS) {
+            return topology.toString();
+        }
+        return topology.inputs() + " -" + topology.activation(0) + "-> … (" + topology.layers() + " dense layers) … -"
+                + topology.activation(topology.layers() - 1) + "-> " + topology.outputs() + " (loss " + topology.loss() + ")";
+    }
+
+    /**
+     * {@code text} with every control character and line or paragraph separator written as a Java escape
+     * (backslash, u, four hexadecimal digits), so that text from a file keeps an error message on one line.
+     */
+    static String oneLine(String text) {
+        StringBuilder line = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                line.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                line.append(c);
+            }
+        }
+        return line.toString();
     }
 
     private static void addTexts(ArrayNode array, List<String> texts) {

@@ -39,7 +39,8 @@ import org.sparkprop.kernels.Topology;
  *   <li>{@value #MODEL_FILE}: {@code format} ({@value #FORMAT}), {@code formatVersion} ({@value #FORMAT_VERSION}),
  *       {@code sparkpropVersion}, {@code createdAt}, {@code topology} and {@code schema} (as {@link ModelJson}
  *       writes them), {@code precision}, {@code parameterCount}, {@code weights} ({@code file}, {@code encoding},
- *       {@code count}, {@code sha256}), {@code training} and {@code metrics} (JSON objects);</li>
+ *       {@code count}, {@code sha256}), {@code modelSha256} (see {@link #modelSha256}), {@code training} and
+ *       {@code metrics} (JSON objects);</li>
  *   <li>{@value #WEIGHTS_FILE}: the parameterCount weights as little-endian IEEE 754 float64, nothing else;</li>
  *   <li>any further JSON files handed to {@link #save}, such as the trainer's {@value #TRAINING_FILE}.</li>
  * </ul>
@@ -50,8 +51,15 @@ import org.sparkprop.kernels.Topology;
  * one in, then deletes the old. One writer per directory is assumed.
  *
  * <p>Loading treats the directory as untrusted input: every size and count is checked against its limit before
- * anything is allocated, the weights' length and SHA-256 are verified, and every problem is reported as a
- * {@link UserException} whose message names the file and what is wrong with it.
+ * anything is allocated (no allocation is sized by a number read from a file, so memory grows only with the files'
+ * real size), the weights' length and SHA-256 are verified, and so is {@code modelSha256}, which covers everything
+ * a prediction depends on. Every problem is
+ * reported as a {@link UserException} whose one-line message names the file and what is wrong with it. A file
+ * that passes these checks predicts exactly like the model that was saved; {@code ModelLoaderFuzzTest} holds
+ * the loader to that with thousands of damaged files.
+ *
+ * <p>Format versions: 1 had no {@code modelSha256}; 2 requires it. Files of version 1 still load, with the
+ * checks above except that one.
  *
  * <p>Hadoop's client-side checksum files ({@code .crc}) are neither written nor read: the SHA-256 in
  * {@value #MODEL_FILE} covers the weights, and stale {@code .crc} files would make a hand-copied model unreadable.
@@ -60,7 +68,9 @@ public final class ModelStore {
 
     public static final String FORMAT = "sparkprop-model";
     /** The format version this build writes, and the newest it reads. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The first format version whose model.json must carry {@code modelSha256}. */
+    private static final int FIRST_VERSION_WITH_MODEL_SHA256 = 2;
     public static final String MODEL_FILE = "model.json";
     public static final String WEIGHTS_FILE = "weights.bin";
     /** The trainer's history, saved as one of the extra JSON files. */
@@ -76,6 +86,8 @@ public final class ModelStore {
     /** Weights per chunk when encoding or decoding weights.bin. */
     private static final int CHUNK_WEIGHTS = 8192;
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+    /** A sparkprop version as a message may quote it from a file. */
+    private static final Pattern VERSION_TEXT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.+_-]{0,39}");
 
     private ModelStore() {
     }
@@ -151,7 +163,8 @@ public final class ModelStore {
         if (version > FORMAT_VERSION) {
             JsonNode writer = json.get("sparkpropVersion");
             throw new UserException(source + ": written in format version " + version
-                    + (writer != null && writer.isTextual() ? " by sparkprop " + writer.textValue() : "")
+                    + (writer != null && writer.isTextual() && VERSION_TEXT.matcher(writer.textValue()).matches()
+                            ? " by sparkprop " + writer.textValue() : "")
                     + "; this build (sparkprop " + sparkpropVersion() + ") reads format version " + FORMAT_VERSION
                     + " only, so load it with a newer sparkprop");
         }
@@ -163,16 +176,10 @@ public final class ModelStore {
         } catch (IllegalArgumentException e) {
             throw new UserException(source + ": " + e.getMessage());
         }
-        String precisionText = ModelJson.requireText(json.get("precision"), source + ": precision");
-        Precision precision;
-        try {
-            precision = Precision.parse(precisionText);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(source + ": precision: " + e.getMessage());
-        }
+        Precision precision = ModelJson.requireName(json.get("precision"), () -> source + ": precision", Precision::parse, Precision.values());
         long parameterCount = ModelJson.requireLong(json.get("parameterCount"), source + ": parameterCount", 1, Topology.MAX_PARAMETERS);
         if (parameterCount != topology.parameterCount()) {
-            throw new UserException(source + ": parameterCount is " + parameterCount + " but the network " + topology
+            throw new UserException(source + ": parameterCount is " + parameterCount + " but the network " + ModelJson.shown(topology)
                     + " has " + topology.parameterCount() + " parameters");
         }
 
@@ -194,10 +201,23 @@ public final class ModelStore {
         if (!SHA256_HEX.matcher(sha256).matches()) {
             throw new UserException(weightsWhere + ".sha256 must be 64 hexadecimal digits, got " + ModelJson.shown(weightsJson.get("sha256")));
         }
+        byte[] weightsSha256 = HexFormat.of().parseHex(sha256);
         ObjectNode training = ModelJson.requireObject(json.get("training"), source + ": training");
         ObjectNode metrics = ModelJson.requireObject(json.get("metrics"), source + ": metrics");
 
-        double[] weights = readWeights(fs, new Path(root, WEIGHTS_FILE), (int) count, HexFormat.of().parseHex(sha256));
+        JsonNode modelSha256 = json.get("modelSha256");
+        if (modelSha256 != null || version >= FIRST_VERSION_WITH_MODEL_SHA256) {
+            String claimed = ModelJson.requireText(modelSha256, source + ": modelSha256");
+            if (!SHA256_HEX.matcher(claimed).matches()) {
+                throw new UserException(source + ": modelSha256 must be 64 hexadecimal digits, got " + ModelJson.shown(modelSha256));
+            }
+            if (!claimed.equalsIgnoreCase(modelSha256(topology, precision, schema, count, weightsSha256))) {
+                throw new UserException(source + ": modelSha256 does not match the topology, precision, schema and weights"
+                        + " the file describes (file damaged or altered)");
+            }
+        }
+
+        double[] weights = readWeights(fs, new Path(root, WEIGHTS_FILE), (int) count, weightsSha256);
         return new Model(topology, precision, schema, weights, training, metrics);
     }
 
@@ -209,6 +229,31 @@ public final class ModelStore {
     public static ObjectNode readTrainingHistory(String dir, Configuration conf) {
         Path root = parse(dir);
         return readObject(fileSystem(root, dir, conf), new Path(root, TRAINING_FILE), dir, MAX_EXTRA_JSON_BYTES);
+    }
+
+    /**
+     * The SHA-256, in lower-case hexadecimal, of everything a model's predictions depend on: the UTF-8 bytes of
+     * the compact JSON (no white space, fields in this order)
+     * <pre>
+     * {"topology":T,"precision":P,"schema":S,"weights":{"count":N,"sha256":H}}
+     * </pre>
+     * where T and S are {@link ModelJson#toJson(Topology)} and {@link ModelJson#toJson(Schema)} of what was
+     * read, P is the precision's name, N the weight count and H the weights' SHA-256 in lower case. Computed
+     * from the values read rather than the file's text, it does not change with white space, field order or
+     * the spelling of a number, and it covers the weights through their checksum. The training configuration
+     * and the metrics are provenance, not inputs to a prediction, and are not covered.
+     */
+    static String modelSha256(Topology topology, Precision precision, Schema schema, long count, byte[] weightsSha256) {
+        ObjectNode described = ModelJson.newObject();
+        described.set("topology", ModelJson.toJson(topology));
+        described.put("precision", precision.toString());
+        described.set("schema", ModelJson.toJson(schema));
+        described.putObject("weights").put("count", count).put("sha256", HexFormat.of().formatHex(weightsSha256));
+        try {
+            return HexFormat.of().formatHex(sha256().digest(ModelJson.MAPPER.writeValueAsBytes(described)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings and numbers is always written", e);
+        }
     }
 
     /** The version of sparkprop this code belongs to, from its jar's manifest; "development" outside a jar. */
@@ -233,6 +278,7 @@ public final class ModelStore {
         weights.put("encoding", WEIGHTS_ENCODING);
         weights.put("count", count);
         weights.put("sha256", sha256);
+        json.put("modelSha256", modelSha256(model.topology(), model.precision(), model.schema(), count, HexFormat.of().parseHex(sha256)));
         json.set("training", model.training());
         json.set("metrics", model.metrics());
         return json;
@@ -330,7 +376,7 @@ public final class ModelStore {
         }
         double[] weights = new double[count];
         MessageDigest digest = sha256();
-        byte[] chunk = new byte[CHUNK_WEIGHTS * Double.BYTES];
+        byte[] chunk = new byte[Math.min(count, CHUNK_WEIGHTS) * Double.BYTES];
         ByteBuffer buffer = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
         try (FSDataInputStream in = fs.open(path)) {
             for (int from = 0; from < count; from += CHUNK_WEIGHTS) {
@@ -391,7 +437,7 @@ public final class ModelStore {
             JsonLocation at = e.getLocation();
             throw new UserException(source + ": not valid JSON"
                     + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
-                    + ": " + String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " "), e);
+                    + ": " + ModelJson.oneLine(String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ")), e);
         } catch (IOException e) {
             throw new UserException(source + ": cannot read the file: " + e.getMessage(), e);
         }

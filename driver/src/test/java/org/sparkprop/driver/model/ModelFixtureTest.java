@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Models written by earlier versions keep loading: the fixtures under src/test/resources/models stay as written. */
 class ModelFixtureTest {
 
-    @Test
-    void version1IrisLikeLoads() throws Exception {
-        Path dir = Path.of(ModelFixtureTest.class.getResource("/models/v1-iris-like").toURI());
+    @ParameterizedTest
+    @ValueSource(strings = {"v1-iris-like", "v2-iris-like"})
+    void irisLikeLoads(String fixture) throws Exception {
+        Path dir = Path.of(ModelFixtureTest.class.getResource("/models/" + fixture).toURI());
         Model loaded = ModelStore.load(dir.toString(), new Configuration());
         Model expected = ModelFixtures.irisLike();
         assertEquals(expected, loaded);

@@ -14,15 +14,16 @@ import org.sparkprop.kernels.Precision;
 import org.sparkprop.kernels.Topology;
 
 /**
- * Models for the tests, and the writer of the checked-in fixture {@code src/test/resources/models/v1-iris-like}
- * (format version 1), which {@link ModelFixtureTest} loads so that every later version is shown to read it.
- * {@link #irisLike()} and {@link #irisLikeHistory()} must never change: they are what that fixture holds.
+ * Models for the tests, and the writer of the checked-in fixtures {@code src/test/resources/models/v1-iris-like}
+ * (format version 1) and {@code v2-iris-like} (format version 2, with modelSha256), which {@link ModelFixtureTest}
+ * loads so that every later version is shown to read them. {@link #irisLike()} and {@link #irisLikeHistory()} must
+ * never change: they are what those fixtures hold.
  *
- * <p>The fixture was written once, from the repository root, by
+ * <p>Each fixture was written once, by the version of the code that wrote its format, from the repository root:
  * <pre>
  * mvn -o -q -pl driver -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
  * java -cp driver/target/test-classes:driver/target/classes:worker-kernels/target/classes:$(cat /tmp/cp.txt) \
- *     org.sparkprop.driver.model.ModelFixtures driver/src/test/resources/models/v1-iris-like
+ *     org.sparkprop.driver.model.ModelFixtures driver/src/test/resources/models/v2-iris-like
  * </pre>
  */
 public final class ModelFixtures {

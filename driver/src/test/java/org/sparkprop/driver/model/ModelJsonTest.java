@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,8 +54,10 @@ class ModelJsonTest {
                 topologyRefused("{\"sizes\":[\"4\",1],\"activations\":[\"identity\"],\"loss\":\"mse\"}"));
         assertEquals(WHERE + ".sizes must hold at least an input and an output size, got 1 sizes",
                 topologyRefused("{\"sizes\":[4],\"activations\":[],\"loss\":\"mse\"}"));
-        assertEquals(WHERE + ".activations[0]: unknown activation 'gelu'; expected one of identity, relu, leaky_relu, sigmoid, tanh, softmax",
+        assertEquals(WHERE + ".activations[0] must be one of identity, relu, leaky_relu, sigmoid, tanh, softmax, got \"gelu\"",
                 topologyRefused("{\"sizes\":[4,1],\"activations\":[\"gelu\"],\"loss\":\"mse\"}"));
+        assertEquals(WHERE + ".loss must be one of mse, cross_entropy, binary_cross_entropy, got \"ce\\nmse\"",
+                topologyRefused("{\"sizes\":[4,1],\"activations\":[\"identity\"],\"loss\":\"ce\\nmse\"}"));
         assertEquals(WHERE + ".loss is missing", topologyRefused("{\"sizes\":[4,1],\"activations\":[\"identity\"]}"));
         assertEquals(WHERE + ": expected 1 activations (one per dense layer), got 2",
                 topologyRefused("{\"sizes\":[4,1],\"activations\":[\"identity\",\"identity\"],\"loss\":\"mse\"}"));
@@ -69,7 +72,26 @@ class ModelJsonTest {
         String message = topologyRefused("{\"sizes\":" + sizes + ",\"activations\":[\"relu\",\"relu\",\"relu\",\"identity\"],\"loss\":\"mse\"}");
         long firstLayer = (long) max * max + max;
         assertEquals(WHERE + ": the network [" + max + ", " + max + ", " + max + ", " + max + ", " + max + "] has at least "
-                + firstLayer + " parameters; this build supports at most " + Topology.MAX_PARAMETERS, message);
+                + firstLayer + " parameters; at most " + Topology.MAX_PARAMETERS + " are supported", message);
+    }
+
+    @Test
+    void textFromTheFileCannotBreakAMessageIntoLines() throws Exception {
+        JsonNode text = parse("\"tanh\\nrelu\\u2028\\u0085x\"");
+        assertEquals("\"tanh\\nrelu\\u2028\\u0085x\"", ModelJson.shown(text));
+        assertEquals("a\\u000ab\\u2029c\\u0000", ModelJson.oneLine("a\nb\u2029c\u0000"));
+    }
+
+    @Test
+    void aLongNetworkIsShownByItsEnds() {
+        int[] sizes = new int[40];
+        Arrays.fill(sizes, 2);
+        sizes[0] = 4;
+        sizes[39] = 3;
+        Topology topology = Topology.of(sizes, Activation.RELU, Activation.SOFTMAX, Loss.SOFTMAX_CROSS_ENTROPY);
+        assertEquals("4 -relu-> … (39 dense layers) … -softmax-> 3 (loss cross_entropy)", ModelJson.shown(topology));
+        Topology small = Topology.of(new int[] {4, 5, 3}, Activation.TANH, Activation.SOFTMAX, Loss.SOFTMAX_CROSS_ENTROPY);
+        assertEquals(small.toString(), ModelJson.shown(small));
     }
 
     @Test

@@ -7,16 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -79,13 +83,20 @@ class ModelStoreTest {
 
         ObjectNode json = (ObjectNode) JSON.readTree(dir.resolve("model.json").toFile());
         assertEquals("sparkprop-model", json.get("format").textValue());
-        assertEquals(1, json.get("formatVersion").intValue());
+        assertEquals(2, json.get("formatVersion").intValue());
         assertEquals(expected.length, json.get("parameterCount").intValue());
         assertEquals("weights.bin", json.at("/weights/file").textValue());
         assertEquals("float64-le", json.at("/weights/encoding").textValue());
         assertEquals(expected.length, json.at("/weights/count").intValue());
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bin));
         assertEquals(sha256, json.at("/weights/sha256").textValue());
+        String described = "{\"topology\":{\"sizes\":[4,5,3],\"activations\":[\"tanh\",\"softmax\"],\"loss\":\"cross_entropy\"},"
+                + "\"precision\":\"float\",\"schema\":{\"numFeatures\":4,"
+                + "\"featureNames\":[\"sepal_length\",\"sepal_width\",\"petal_length\",\"petal_width\"],"
+                + "\"labelColumns\":[\"species\"],\"labelKind\":\"classes\",\"classes\":[\"setosa\",\"versicolor\",\"virginica\"],"
+                + "\"outputs\":3},\"weights\":{\"count\":43,\"sha256\":\"" + sha256 + "\"}}";
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(described.getBytes(StandardCharsets.UTF_8))),
+                json.get("modelSha256").textValue(), "modelSha256 is the SHA-256 of the compact description");
         assertEquals("float", json.get("precision").textValue());
         assertEquals("cross_entropy", json.at("/topology/loss").textValue());
         assertEquals("classes", json.at("/schema/labelKind").textValue());
@@ -208,8 +219,12 @@ class ModelStoreTest {
         byte[] bytes = Files.readAllBytes(bin);
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putDouble(5 * 8, Double.NaN);
         Files.write(bin, bytes);
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        editModelJson(dir, json -> ((ObjectNode) json.get("weights")).put("sha256", sha256));
+        byte[] sha256 = MessageDigest.getInstance("SHA-256").digest(bytes);
+        Model model = ModelFixtures.irisLike();
+        editModelJson(dir, json -> {
+            ((ObjectNode) json.get("weights")).put("sha256", HexFormat.of().formatHex(sha256));
+            json.put("modelSha256", ModelStore.modelSha256(model.topology(), model.precision(), model.schema(), 43, sha256));
+        });
         assertRefused(dir, "model " + bin + ": weight 5 is NaN; a model's weights must be finite");
     }
 
@@ -225,7 +240,7 @@ class ModelStoreTest {
             ((ObjectNode) json.get("weights")).put("count", 1_000_001_000_000L);
         });
         assertRefused(dir, "model " + dir.resolve("model.json") + ": topology: the network [1000000, 1000000] has"
-                + " 1000001000000 parameters; this build supports at most 1073741824");
+                + " 1000001000000 parameters; at most 1073741824 are supported");
     }
 
     @Test
@@ -262,7 +277,11 @@ class ModelStoreTest {
         Path dir = saved();
         editModelJson(dir, json -> json.put("formatVersion", 99).put("sparkpropVersion", "9.0.0"));
         assertRefused(dir, "model " + dir.resolve("model.json") + ": written in format version 99 by sparkprop 9.0.0;"
-                + " this build (sparkprop " + ModelStore.sparkpropVersion() + ") reads format version 1 only,"
+                + " this build (sparkprop " + ModelStore.sparkpropVersion() + ") reads format version 2 only,"
+                + " so load it with a newer sparkprop");
+        editModelJson(dir, json -> json.put("sparkpropVersion", "9.0\nrun me"));
+        assertRefused(dir, "model " + dir.resolve("model.json") + ": written in format version 99;"
+                + " this build (sparkprop " + ModelStore.sparkpropVersion() + ") reads format version 2 only,"
                 + " so load it with a newer sparkprop");
     }
 
@@ -288,6 +307,10 @@ class ModelStoreTest {
         assertRefused(dir, "model " + dir.resolve("model.json") + ": the file must hold a JSON object, got [1,2]");
         Files.writeString(dir.resolve("model.json"), "");
         assertRefused(dir, "model " + dir.resolve("model.json") + ": the file is empty");
+        Files.writeString(dir.resolve("model.json"), "{\"training\": " + "[".repeat(100) + "]".repeat(100) + "}");
+        String deep = refused(dir).getMessage();
+        assertTrue(deep.startsWith("model " + dir.resolve("model.json") + ": not valid JSON: Document nesting depth (65)"
+                + " exceeds the maximum allowed (64"), deep);
     }
 
     @Test
@@ -315,7 +338,7 @@ class ModelStoreTest {
         Path dir = saved();
         String source = "model " + dir.resolve("model.json");
         editModelJson(dir, json -> json.put("precision", "half"));
-        assertRefused(dir, source + ": precision: unknown precision 'half'; expected float or double");
+        assertRefused(dir, source + ": precision must be one of float, double, got \"half\"");
         editModelJson(dir, json -> json.put("precision", "double").remove("metrics"));
         assertRefused(dir, source + ": metrics is missing");
         editModelJson(dir, json -> json.put("metrics", 3));
@@ -327,6 +350,72 @@ class ModelStoreTest {
         assertRefused(dir, source + ": weights.file must be \"weights.bin\", got \"../../etc/passwd\"");
         editModelJson(dir, json -> ((ObjectNode) json.get("weights")).put("file", "weights.bin").put("sha256", "xyz"));
         assertRefused(dir, source + ": weights.sha256 must be 64 hexadecimal digits, got \"xyz\"");
+    }
+
+    /**
+     * Damage that leaves model.json well-formed and consistent, such as a changed class label or activation,
+     * would change what the model predicts; modelSha256 catches it.
+     */
+    @Test
+    void aChangedDescriptionIsRefusedByModelSha256() throws Exception {
+        Path dir = saved();
+        String source = "model " + dir.resolve("model.json");
+        String altered = source + ": modelSha256 does not match the topology, precision, schema and weights the file"
+                + " describes (file damaged or altered)";
+        editModelJson(dir, json -> ((ArrayNode) json.at("/schema/classes")).set(1, TextNode.valueOf("versicolour")));
+        assertRefused(dir, altered);
+        editModelJson(dir, json -> ((ArrayNode) json.at("/schema/classes")).set(1, TextNode.valueOf("versicolor")));
+        assertEquals(ModelFixtures.irisLike(), ModelStore.load(dir.toString(), CONF), "undone, it loads again");
+        editModelJson(dir, json -> ((ArrayNode) json.at("/topology/activations")).set(0, TextNode.valueOf("relu")));
+        assertRefused(dir, altered);
+        editModelJson(dir, json -> ((ArrayNode) json.at("/topology/activations")).set(0, TextNode.valueOf("tanh")));
+        editModelJson(dir, json -> json.put("precision", "double"));
+        assertRefused(dir, altered);
+        editModelJson(dir, json -> json.put("precision", "float").put("modelSha256", "0".repeat(64)));
+        assertRefused(dir, altered);
+        editModelJson(dir, json -> json.put("modelSha256", "abc"));
+        assertRefused(dir, source + ": modelSha256 must be 64 hexadecimal digits, got \"abc\"");
+        editModelJson(dir, json -> json.remove("modelSha256"));
+        assertRefused(dir, source + ": modelSha256 is missing");
+    }
+
+    @Test
+    void whatModelSha256DoesNotCoverMayChange() throws Exception {
+        Path dir = saved();
+        editModelJson(dir, json -> {
+            json.put("createdAt", "yesterday");
+            ((ObjectNode) json.get("metrics")).put("note", "checked by hand");
+            ((ObjectNode) json.get("weights")).put("sha256", json.at("/weights/sha256").textValue().toUpperCase(Locale.ROOT));
+        });
+        Model loaded = ModelStore.load(dir.toString(), CONF);
+        Model saved = ModelFixtures.irisLike();
+        assertEquals("checked by hand", loaded.metrics().get("note").textValue());
+        assertEquals(new Model(saved.topology(), saved.precision(), saved.schema(), saved.weights(), saved.training(),
+                loaded.metrics()), loaded);
+    }
+
+    @Test
+    void aVersion1FileWithoutModelSha256Loads() throws Exception {
+        Path dir = saved();
+        editModelJson(dir, json -> json.put("formatVersion", 1).remove("modelSha256"));
+        assertEquals(ModelFixtures.irisLike(), ModelStore.load(dir.toString(), CONF));
+    }
+
+    @Test
+    void aLongNetworkIsNotSpelledOutInTheMessage() throws Exception {
+        Path dir = saved();
+        editModelJson(dir, json -> {
+            ArrayNode sizes = ((ObjectNode) json.get("topology")).putArray("sizes").add(4);
+            ArrayNode activations = ((ObjectNode) json.get("topology")).putArray("activations");
+            for (int l = 0; l < 1000; l++) {
+                sizes.add(2);
+                activations.add("relu");
+            }
+            sizes.add(3);
+            activations.add("softmax");
+        });
+        assertRefused(dir, "model " + dir.resolve("model.json") + ": parameterCount is 43 but the network"
+                + " 4 -relu-> … (1001 dense layers) … -softmax-> 3 (loss cross_entropy) has 6013 parameters");
     }
 
     @Test

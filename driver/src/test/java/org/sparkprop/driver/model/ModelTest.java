@@ -57,6 +57,23 @@ class ModelTest {
     }
 
     @Test
+    void classLabelsMustDifferAndLabelColumnsMatchTheOutputs() {
+        double[] weights = new double[43];
+        assertEquals("the class labels must differ from each other, got 3 labels of which 2 differ",
+                refused(IRIS, classes(4, List.of("a", "b", "a")), weights).getMessage());
+        Schema twoLabelColumns = new Schema(4, List.of(), List.of("y", "z"), LabelKind.CLASSES, List.of("a", "b", "c"), 3);
+        assertEquals("labels of kind CLASSES with 3 outputs come from 1 label column (or none, for LibSVM), the schema has 2",
+                refused(IRIS, twoLabelColumns, weights).getMessage());
+
+        Topology regression = Topology.of(new int[] {4, 2}, Activation.IDENTITY, Activation.IDENTITY, Loss.MSE);
+        Schema threeColumns = new Schema(4, List.of(), List.of("y1", "y2", "y2"), LabelKind.REGRESSION, List.of(), 2);
+        assertEquals("labels of kind REGRESSION with 2 outputs come from 2 label columns (or none, for LibSVM), the schema has 3",
+                refused(regression, threeColumns, new double[10]).getMessage());
+        Schema libSvm = new Schema(4, List.of(), List.of(), LabelKind.REGRESSION, List.of(), 2);
+        assertEquals(10, new Model(regression, Precision.DOUBLE, libSvm, new double[10], null, null).weights().length);
+    }
+
+    @Test
     void weightsMustBeFinite() {
         double[] weights = new double[43];
         weights[7] = Double.POSITIVE_INFINITY;
