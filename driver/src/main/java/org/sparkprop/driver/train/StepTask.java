@@ -39,6 +39,7 @@ final class StepTask implements SparkJobs.PartitionFunction<Block, StepResult> {
 
     @Override
     public StepResult apply(TaskContext context, Iterator<Block> blocks) {
+        long start = System.nanoTime();
         int partition = context.partitionId();
         Block block = blocks.next();
         ExecutorKernels.Slot slot = ExecutorKernels.get(topology, precision, maxRows);
@@ -46,11 +47,11 @@ final class StepTask implements SparkJobs.PartitionFunction<Block, StepResult> {
         int from = starts[partition];
         int to = ends[partition];
         if (from == to) {
-            return new StepResult(slot.gradient, 0, 0);
+            return new StepResult(slot.gradient, 0, 0, System.nanoTime() - start);
         }
         int[] order = EpochOrder.of(seed, epoch, partition, block.rows);
         double loss = slot.network.accumulateGradient(weights.value(), block.features, block.targets, order, from, to,
                 slot.gradient, slot.workspace);
-        return new StepResult(slot.gradient, loss, to - from);
+        return new StepResult(slot.gradient, loss, to - from, System.nanoTime() - start);
     }
 }
