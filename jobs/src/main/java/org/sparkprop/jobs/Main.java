@@ -46,6 +46,7 @@ public final class Main {
                 case "train" -> new TrainCommand();
                 case "evaluate" -> new EvaluateCommand();
                 case "predict" -> new PredictCommand();
+                case "bench" -> new BenchCommand();
                 case "report" -> new ReportCommand();
                 case "retrain" -> new RetrainCommand();
                 case "models" -> {
@@ -86,6 +87,7 @@ public final class Main {
                   train      train a network on LibSVM or CSV data (or a built-in data set) and write a model directory
                   evaluate   loss and metrics of a model on labelled data
                   predict    one prediction per row of data, written to a file
+                  bench      BLAS, kernel and step timings, and training against Spark MLlib, as a table and JSON
                   report     an HTML training report (charts, confusion matrix, configuration) in a model directory
                   retrain    retrain a registered model on fresh data; publish the candidate only if it passes the gate
                   models     versions of a registered model: list, show, promote VERSION, rollback, gc, path

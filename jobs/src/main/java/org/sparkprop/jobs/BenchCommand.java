@@ -1,0 +1,508 @@
+package org.sparkprop.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.JavaBLAS;
+import dev.ludovic.netlib.blas.NativeBLAS;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.RDDInfo;
+import org.sparkprop.driver.HadoopFiles;
+import org.sparkprop.driver.SparkJobs;
+import org.sparkprop.driver.UserException;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.data.DataFormat;
+import org.sparkprop.driver.data.DataReader;
+import org.sparkprop.driver.data.Dataset;
+import org.sparkprop.driver.data.InputSpec;
+import org.sparkprop.driver.data.LabelKind;
+import org.sparkprop.driver.optim.ScheduleSpec;
+import org.sparkprop.driver.train.BatchPlan;
+import org.sparkprop.driver.train.EpochRecord;
+import org.sparkprop.driver.train.StepJob;
+import org.sparkprop.driver.train.TrainConfig;
+import org.sparkprop.driver.train.TrainListener;
+import org.sparkprop.driver.train.TrainResult;
+import org.sparkprop.driver.train.Trainer;
+import org.sparkprop.kernels.Activation;
+import org.sparkprop.kernels.Blas;
+import org.sparkprop.kernels.Loss;
+import org.sparkprop.kernels.Network;
+import org.sparkprop.kernels.Precision;
+import org.sparkprop.kernels.Throughput;
+import org.sparkprop.kernels.Topology;
+import org.sparkprop.kernels.WeightInit;
+import scala.collection.Iterator;
+
+/**
+ * {@code sparkprop bench}: in one run on one machine, (1) BLAS gemm GFLOP/s at the benchmark networks' layer
+ * shapes, native and Java; (2) sparkprop's forward and backward pass on one core as a fraction of the same gemm
+ * calls alone; (3) Spark's bare-job time against a training step's overhead (step time minus its slowest task's
+ * compute); (4) training throughput and time to a target accuracy of sparkprop against Spark MLlib's
+ * MultilayerPerceptronClassifier on the built-in digits. Prints a table and writes the same figures as JSON.
+ */
+final class BenchCommand implements Main.Command {
+    /** Global batch of the step-overhead steps: small, so that a step is mostly overhead. */
+    static final int STEP_BATCH = 32;
+    static final long SEED = 42;
+
+    /**
+     * What runs and for how long.
+     *
+     * @param kernelNetworks  networks (input to output) of the kernel sections
+     * @param kernelRows      rows per forward and backward pass in the kernel sections: one partition's share of a batch
+     * @param stepNetwork     the step-overhead network
+     * @param trainData       the end-to-end training data (a class-labelled built-in set); it also feeds the steps
+     * @param testData        the data the end-to-end accuracies are measured on
+     * @param hidden          the end-to-end network's hidden widths (sigmoid, as MLlib's)
+     * @param seconds         time per kernel measurement
+     * @param steps           timed steps (and bare jobs) for the step overhead
+     * @param epochs          sparkprop's epochs in the end-to-end run
+     * @param batchSize       sparkprop's global batch in the end-to-end run
+     * @param learningRate    sparkprop's (Adam's) learning rate in the end-to-end run
+     * @param mllibIterations MLlib's most L-BFGS iterations
+     */
+    record Settings(int[][] kernelNetworks, int kernelRows, int[] stepNetwork, String trainData, String testData, int[] hidden,
+                    double seconds, int steps, int epochs, int batchSize, double learningRate, int mllibIterations) {
+        /** Figures worth quoting, in about two minutes on two cores: the digits, a 200,000-weight step network. */
+        static final Settings FULL = new Settings(new int[][] {{784, 128, 10}, {784, 1024, 1024, 10}}, 256, new int[] {784, 256, 10},
+                "builtin:digits", "builtin:digits:test", new int[] {128}, 1.0, 200, 10, 128, 0.01, 100);
+        /** A smoke run of seconds: every section on small networks and Iris, figures not worth quoting. */
+        static final Settings QUICK = new Settings(new int[][] {{64, 32, 10}, {64, 48, 48, 10}}, 32, new int[] {4, 64, 3},
+                "builtin:iris", "builtin:iris:test", new int[] {8}, 0.02, 5, 8, 32, 0.01, 2);
+
+        Settings {
+            require(seconds > 0 && seconds <= 600, "seconds", seconds, "in (0, 600]");
+            require(steps >= 1, "steps", steps, "at least 1");
+            require(epochs >= 1, "epochs", epochs, "at least 1");
+            require(batchSize >= 1, "batch-size", batchSize, "at least 1");
+            require(learningRate > 0 && Double.isFinite(learningRate), "learning-rate", learningRate, "a finite number > 0");
+            require(mllibIterations >= 1, "mllib-iterations", mllibIterations, "at least 1");
+        }
+
+        /** These settings with the flags' values where given. */
+        Settings with(Options o) {
+            return new Settings(kernelNetworks, kernelRows, stepNetwork, trainData, testData, hidden, o.number("seconds", seconds),
+                    o.integer("steps", steps), o.integer("epochs", epochs), o.integer("batch-size", batchSize),
+                    o.number("learning-rate", learningRate), o.integer("mllib-iterations", mllibIterations));
+        }
+
+        private static void require(boolean ok, String flag, Object value, String expected) {
+            if (!ok) {
+                throw new UserException("--" + flag + " must be " + expected + ", got " + value);
+            }
+        }
+    }
+
+    @Override
+    public Options options() {
+        Settings d = Settings.FULL;
+        Settings q = Settings.QUICK;
+        return new Options("bench", "Measures BLAS, sparkprop's kernels, its training step against Spark's own floor, and "
+                + "training against Spark MLlib's MultilayerPerceptronClassifier; prints a table and writes JSON.")
+                .required("output", "PATH", "JSON file to write (refused if it exists, unless --overwrite)")
+                .flag("overwrite", "replace an existing output file (atomically)")
+                .flag("quick", "a smoke run of seconds: every section on small networks and Iris, figures not worth quoting "
+                        + "(defaults below in brackets)")
+                .value("seconds", "S", "seconds per kernel measurement (default " + d.seconds() + " [" + q.seconds() + "])")
+                .value("steps", "N", "steps and bare jobs timed for the step overhead (default " + d.steps() + " [" + q.steps() + "])")
+                .value("epochs", "N", "sparkprop's epochs in the end-to-end run (default " + d.epochs() + " [" + q.epochs() + "])")
+                .value("batch-size", "N", "sparkprop's batch size in the end-to-end run (default " + d.batchSize() + " [" + q.batchSize() + "])")
+                .value("learning-rate", "RATE", "sparkprop's (Adam's) learning rate in the end-to-end run (default " + d.learningRate()
+                        + " [" + q.learningRate() + "])")
+                .value("mllib-iterations", "N", "MLlib's most L-BFGS iterations (default " + d.mllibIterations() + " [" + q.mllibIterations() + "])")
+                .value("master", "URL", "Spark master (default: spark-submit's, else " + SparkRuntime.DEFAULT_MASTER + ")");
+    }
+
+    @Override
+    public void run(Options o, PrintStream out) {
+        Settings settings = (o.has("quick") ? Settings.QUICK : Settings.FULL).with(o);
+        String output = o.string("output");
+        boolean overwrite = o.has("overwrite");
+        HadoopFiles.checkAbsent(output, overwrite, "output", DataFlags.hadoopConf());
+
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("quick", o.has("quick"));
+        ObjectNode machine = json.putObject("machine");
+        Table table = new Table(out);
+
+        List<Block> trainBlocks;
+        List<Block> testBlocks;
+        String master;
+        try (JavaSparkContext sc = SparkRuntime.open("bench", o.string("master"))) {
+            master = sc.master();
+            describeMachine(machine, sc);
+            table.header(machine);
+            BLAS nativeBlas = Blas.isNative() ? NativeBLAS.getInstance() : null;
+            BLAS javaBlas = JavaBLAS.getInstance();
+            json.set("blas", blasSection(settings, nativeBlas, javaBlas, table));
+            json.set("kernels", kernelSection(settings, nativeBlas, javaBlas, table));
+
+            Dataset train = DataReader.readForTraining(sc, InputSpec.of(settings.trainData(), DataFormat.LIBSVM), LabelKind.CLASSES,
+                    null, sc.defaultParallelism());
+            Dataset test = DataReader.readOrdered(sc, InputSpec.of(settings.testData(), DataFormat.LIBSVM), train.schema());
+            json.set("step", stepSection(settings, sc, train, table));
+            json.putObject("end_to_end").set("sparkprop", sparkpropRun(settings, sc, train, test));
+            trainBlocks = Arrays.asList(SparkJobs.runOnPartitions(sc, train.blocks(), new OnlyBlock(), Block.class, "bench: blocks for MLlib"));
+            testBlocks = Arrays.asList(SparkJobs.runOnPartitions(sc, test.blocks(), new OnlyBlock(), Block.class, "bench: blocks for MLlib"));
+        }
+        ObjectNode endToEnd = (ObjectNode) json.get("end_to_end");
+        int[] layers = endToEndNetwork(settings, trainBlocks.get(0).inputs, endToEnd.get("sparkprop").get("classes").asInt());
+        MllibPeer.Result mllib = MllibPeer.trainAndEvaluate(master, layers, settings.mllibIterations(), SEED, trainBlocks, testBlocks);
+        compare(endToEnd, mllib, layers, trainBlocks.stream().mapToLong(b -> b.rows).sum(), settings, table);
+
+        String text;
+        try {
+            text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot format the results as JSON", e);
+        }
+        HadoopFiles.writeTextAtomically(output, overwrite, DataFlags.hadoopConf(), writer -> writer.write(text + "\n"));
+        out.println();
+        out.println("results written to " + output);
+    }
+
+    // ---- 1. BLAS ----
+
+    private static ArrayNode blasSection(Settings settings, BLAS nativeBlas, BLAS javaBlas, Table table) {
+        ArrayNode rows = new ObjectMapper().createArrayNode();
+        int rowsPerPass = settings.kernelRows();
+        table.title("1. BLAS gemm C = A·B (m × n × k, n = " + rowsPerPass + " rows), one core, GFLOP/s");
+        table.row("%-18s %-5s %-16s %12s %12s %12s %12s", "network", "layer", "m × n × k", "sgemm native", "sgemm java",
+                "dgemm native", "dgemm java");
+        for (int[] sizes : settings.kernelNetworks()) {
+            for (int l = 0; l + 1 < sizes.length; l++) {
+                int m = sizes[l + 1];
+                int k = sizes[l];
+                ObjectNode row = rows.addObject();
+                row.put("network", name(sizes));
+                row.put("layer", l + 1);
+                row.put("m", m);
+                row.put("n", rowsPerPass);
+                row.put("k", k);
+                double[] figures = new double[4];
+                int f = 0;
+                for (Precision precision : Precision.values()) {
+                    for (BLAS blas : new BLAS[] {nativeBlas, javaBlas}) {
+                        String key = (precision == Precision.FLOAT ? "sgemm_" : "dgemm_") + (blas == javaBlas ? "java" : "native") + "_gflops";
+                        figures[f] = blas == null ? Double.NaN
+                                : Throughput.gemm(blas, precision, "N", "N", m, rowsPerPass, k, settings.seconds()).gflops();
+                        putFigure(row, key, figures[f++]);
+                    }
+                }
+                table.row("%-18s %-5d %-16s %12s %12s %12s %12s", name(sizes), l + 1, m + " × " + rowsPerPass + " × " + k,
+                        fixed(figures[0], 1), fixed(figures[1], 1), fixed(figures[2], 1), fixed(figures[3], 1));
+            }
+        }
+        return rows;
+    }
+
+    // ---- 2. kernels ----
+
+    private static ArrayNode kernelSection(Settings settings, BLAS nativeBlas, BLAS javaBlas, Table table) {
+        ArrayNode rows = new ObjectMapper().createArrayNode();
+        int rowsPerPass = settings.kernelRows();
+        table.title("2. forward + backward pass (accumulateGradient), " + rowsPerPass
+                + " rows, one core: GFLOP/s, and in brackets the fraction of the same gemm calls timed alone");
+        table.row("%-18s %-9s %18s %18s", "network", "precision", "native", "java");
+        for (int[] sizes : settings.kernelNetworks()) {
+            Topology topology = Topology.of(sizes, Activation.RELU, Activation.SOFTMAX, Loss.SOFTMAX_CROSS_ENTROPY);
+            for (Precision precision : Precision.values()) {
+                String[] cells = new String[2];
+                int c = 0;
+                for (BLAS blas : new BLAS[] {nativeBlas, javaBlas}) {
+                    ObjectNode row = rows.addObject();
+                    row.put("network", name(sizes));
+                    row.put("rows", rowsPerPass);
+                    row.put("precision", precision.toString());
+                    row.put("blas", blas == javaBlas ? "java" : "native");
+                    if (blas == null) {
+                        row.putNull("pass_gflops");
+                        cells[c++] = "n/a";
+                        continue;
+                    }
+                    double pass = Throughput.pass(Network.create(topology, precision, blas), rowsPerPass, settings.seconds()).gflops();
+                    double gemms = Throughput.passGemms(blas, precision, topology, rowsPerPass, settings.seconds()).gflops();
+                    row.put("pass_gflops", pass);
+                    row.put("gemm_gflops", gemms);
+                    row.put("fraction_of_gemm", pass / gemms);
+                    cells[c++] = fixed(pass, 1) + " (" + fixed(pass / gemms, 2) + ")";
+                }
+                table.row("%-18s %-9s %18s %18s", name(sizes), precision, cells[0], cells[1]);
+            }
+        }
+        return rows;
+    }
+
+    // ---- 3. step overhead ----
+
+    private static ObjectNode stepSection(Settings settings, JavaSparkContext sc, Dataset train, Table table) {
+        Integer[] counts = SparkJobs.runOnPartitions(sc, train.blocks(), new BlockRowCount(), Integer.class, "bench: rows per partition");
+        int[] rowsPerPartition = Arrays.stream(counts).mapToInt(Integer::intValue).toArray();
+        BatchPlan plan = BatchPlan.of(rowsPerPartition, STEP_BATCH);
+        int[] sizes = settings.stepNetwork();
+        Topology topology = Topology.of(sizes, Activation.RELU, Activation.SOFTMAX, Loss.SOFTMAX_CROSS_ENTROPY);
+        @SuppressWarnings("unchecked")
+        Network<Object> network = (Network<Object>) Network.create(topology, Precision.FLOAT);
+        double[] weights = new double[topology.parameterCount()];
+        WeightInit.initialize(topology, SEED, weights);
+        double[] gradient = new double[topology.parameterCount()];
+        int warmUp = Math.max(1, settings.steps() / 5);
+        double[] bare = new double[settings.steps()];
+        double[] step = new double[settings.steps()];
+        double[] slowest = new double[settings.steps()];
+        double[] overhead = new double[settings.steps()];
+        for (int i = -warmUp; i < settings.steps(); i++) {
+            // alternating, so that both see the same conditions
+            long start = System.nanoTime();
+            SparkJobs.runOnPartitions(sc, train.blocks(), new NoOp(), Integer.class, "bench: bare job");
+            long bareNanos = System.nanoTime() - start;
+            int t = Math.floorMod(i, plan.steps());
+            start = System.nanoTime();
+            StepJob.Sums sums = StepJob.run(sc, train.blocks(), network, weights, SEED, 0, plan.largestShare(), plan.starts(t),
+                    plan.starts(t + 1), "bench: step", gradient);
+            long stepNanos = System.nanoTime() - start;
+            if (i >= 0) {
+                bare[i] = bareNanos / 1e6;
+                step[i] = stepNanos / 1e6;
+                slowest[i] = sums.slowestComputeNanos() / 1e6;
+                overhead[i] = (stepNanos - sums.slowestComputeNanos()) / 1e6;
+            }
+        }
+        ObjectNode n = new ObjectMapper().createObjectNode();
+        n.put("network", name(sizes));
+        n.put("parameters", topology.parameterCount());
+        n.put("precision", Precision.FLOAT.toString());
+        n.put("batch_size", STEP_BATCH);
+        n.put("partitions", rowsPerPartition.length);
+        n.put("steps", settings.steps());
+        n.put("bare_job_ms", median(bare));
+        n.put("step_ms", median(step));
+        n.put("slowest_task_compute_ms", median(slowest));
+        n.put("step_overhead_ms", median(overhead));
+        n.put("overhead_to_bare_job", median(overhead) / median(bare));
+        RDDInfo cached = Arrays.stream(sc.sc().getRDDStorageInfo()).filter(i -> i.id() == train.blocks().id()).findFirst().orElseThrow();
+        long raw = 4L * train.rows() * (train.schema().numFeatures() + train.schema().targetWidth());
+        n.put("cached_bytes", cached.memSize());
+        n.put("raw_float_bytes", raw);
+        n.put("cached_to_raw", cached.memSize() / (double) raw);
+        table.title(String.format(Locale.ROOT, "3. one training step against Spark's floor: %s (%,d weights, float), batch %d, "
+                        + "%d partitions; medians of %d", name(sizes), topology.parameterCount(), STEP_BATCH,
+                rowsPerPartition.length, settings.steps()));
+        table.row("%-44s %9s ms", "bare job (runJob, a named no-op function)", fixed(median(bare), 2));
+        table.row("%-44s %9s ms", "training step", fixed(median(step), 2));
+        table.row("%-44s %9s ms", "its slowest task's compute", fixed(median(slowest), 2));
+        table.row("%-44s %9s ms  = %s × the bare job", "step overhead (step − slowest task's compute)", fixed(median(overhead), 2),
+                fixed(median(overhead) / median(bare), 2));
+        table.row("%-44s %,9d bytes = %s × the raw floats", "cached training blocks (Spark's storage info)", cached.memSize(),
+                fixed(cached.memSize() / (double) raw, 4));
+        return n;
+    }
+
+    // ---- 4. end to end ----
+
+    /** sparkprop on the digits, the same network as MLlib's (sigmoid hidden layer), validated on the test split each epoch. */
+    private static ObjectNode sparkpropRun(Settings settings, JavaSparkContext sc, Dataset train, Dataset test) {
+        TrainConfig.Builder b = TrainConfig.builder();
+        b.hidden = settings.hidden();
+        b.activation = Activation.SIGMOID;
+        b.batchSize = settings.batchSize();
+        b.schedule = ScheduleSpec.constant(settings.learningRate());
+        b.epochs = settings.epochs();
+        b.seed = SEED;
+        b.patience = 0;
+        TrainConfig config = b.build();
+        TrainResult result = new Trainer(sc, config).train(train, test, TrainListener.SILENT);
+        ObjectNode n = new ObjectMapper().createObjectNode();
+        n.put("classes", train.schema().outputs());
+        n.put("optimizer", config.optimizer().kind().id());
+        n.put("learning_rate", config.learningRate());
+        n.put("batch_size", config.batchSize());
+        n.put("precision", config.precision().toString());
+        n.put("epochs", result.history().size());
+        n.put("train_seconds", result.trainSeconds());
+        n.put("rows_per_second", result.samplesPerSecond());
+        n.put("accuracy", result.history().get(result.history().size() - 1).validationMetric());
+        ArrayNode epochs = n.putArray("history");
+        for (EpochRecord r : result.history()) {
+            ObjectNode e = epochs.addObject();
+            e.put("epoch", r.epoch());
+            e.put("elapsed_seconds", r.elapsedSeconds());
+            e.put("accuracy", r.validationMetric());
+        }
+        return n;
+    }
+
+    /** The end-to-end network, input to output. */
+    private static int[] endToEndNetwork(Settings settings, int inputs, int classes) {
+        int[] layers = new int[settings.hidden().length + 2];
+        layers[0] = inputs;
+        System.arraycopy(settings.hidden(), 0, layers, 1, settings.hidden().length);
+        layers[layers.length - 1] = classes;
+        return layers;
+    }
+
+    /** Adds MLlib's figures and the ratios to {@code endToEnd} (Modified) and prints the comparison. */
+    private static void compare(ObjectNode endToEnd, MllibPeer.Result mllib, int[] layers, long trainRows, Settings settings,
+                                Table table) {
+        ObjectNode ours = (ObjectNode) endToEnd.get("sparkprop");
+        endToEnd.put("data", settings.trainData());
+        endToEnd.put("train_rows", trainRows);
+        endToEnd.put("test_data", settings.testData());
+        endToEnd.put("network", name(layers) + " (sigmoid hidden layers, softmax output)");
+        ObjectNode peer = endToEnd.putObject("mllib");
+        peer.put("solver", "l-bfgs");
+        peer.put("iterations", mllib.iterations());
+        peer.put("train_seconds", mllib.seconds());
+        // an L-BFGS iteration passes over every row (its line search may evaluate more than once)
+        double peerRowsPerSecond = trainRows * (double) mllib.iterations() / mllib.seconds();
+        peer.put("rows_per_second", peerRowsPerSecond);
+        peer.put("accuracy", mllib.accuracy());
+        double target = mllib.accuracy();
+        endToEnd.put("target_accuracy", target);
+        double toTarget = Double.NaN;
+        for (var epoch : ours.get("history")) {
+            if (epoch.get("accuracy").asDouble() >= target) {
+                toTarget = epoch.get("elapsed_seconds").asDouble();
+                break;
+            }
+        }
+        putFigure(ours, "seconds_to_target", toTarget);
+        putFigure(peer, "seconds_to_target", mllib.seconds());
+        double rowsRatio = ours.get("rows_per_second").asDouble() / peerRowsPerSecond;
+        double timeRatio = mllib.seconds() / toTarget;
+        endToEnd.put("rows_per_second_ratio", rowsRatio);
+        putFigure(endToEnd, "time_to_target_ratio", timeRatio);
+
+        table.title(String.format(Locale.ROOT, "4. end to end: %s (%d rows), %s sigmoid-softmax, accuracy on %s", settings.trainData(),
+                trainRows, name(layers), settings.testData()));
+        table.row("%-26s %26s %26s %9s", "", "sparkprop (" + ours.get("optimizer").asText() + ", batch " + settings.batchSize() + ")",
+                "MLlib MLP (l-bfgs)", "ratio");
+        table.row("%-26s %26s %26s %9s", "training rows/s", fixed(ours.get("rows_per_second").asDouble(), 0),
+                fixed(peerRowsPerSecond, 0), fixed(rowsRatio, 1) + "×");
+        table.row("%-26s %26s %26s %9s", "training", ours.get("epochs").asInt() + " epochs, " + fixed(ours.get("train_seconds").asDouble(), 1) + " s",
+                mllib.iterations() + " iterations, " + fixed(mllib.seconds(), 1) + " s", "");
+        table.row("%-26s %26s %26s %9s", "test accuracy", fixed(ours.get("accuracy").asDouble(), 4), fixed(mllib.accuracy(), 4), "");
+        table.row("%-26s %26s %26s %9s", "seconds to accuracy " + fixed(target, 4),
+                Double.isNaN(toTarget) ? "not reached" : fixed(toTarget, 2), fixed(mllib.seconds(), 2),
+                Double.isNaN(timeRatio) ? "" : fixed(timeRatio, 1) + "×");
+    }
+
+    // ---- the machine ----
+
+    private static void describeMachine(ObjectNode machine, JavaSparkContext sc) {
+        machine.put("cpu", cpuModel());
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("memory_gib", Math.round(((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize() / (double) (1L << 30)));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        machine.put("spark", sc.version());
+        machine.put("master", sc.master());
+        machine.put("default_parallelism", sc.defaultParallelism());
+        machine.put("blas", Blas.description());
+    }
+
+    /** The first "model name" of /proc/cpuinfo, else the architecture. */
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(System.getProperty("os.arch"));
+        } catch (IOException | RuntimeException e) {
+            return System.getProperty("os.arch");
+        }
+    }
+
+    // ---- helpers ----
+
+    static String name(int[] sizes) {
+        return Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining("-"));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** A figure, or null in the JSON where it could not be measured (no native BLAS, a target not reached). */
+    private static void putFigure(ObjectNode node, String key, double value) {
+        if (Double.isFinite(value)) {
+            node.put(key, value);
+        } else {
+            node.putNull(key);
+        }
+    }
+
+    private static String fixed(double value, int decimals) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%." + decimals + "f", value) : "n/a";
+    }
+
+    /** The printed table: a header, then titled sections of aligned rows. */
+    private record Table(PrintStream out) {
+        void header(ObjectNode machine) {
+            out.printf(Locale.ROOT, "sparkprop bench on %s (%d cores, %d GiB), %s; Spark %s, master %s%n", machine.get("cpu").asText(),
+                    machine.get("cores").asInt(), machine.get("memory_gib").asLong(), machine.get("java").asText(),
+                    machine.get("spark").asText(), machine.get("master").asText());
+            out.println("BLAS: " + machine.get("blas").asText());
+        }
+
+        void title(String title) {
+            out.println();
+            out.println(title);
+        }
+
+        void row(String format, Object... values) {
+            out.println(String.format(Locale.ROOT, format, values).stripTrailing());
+        }
+    }
+
+    // ---- functions run on the executors ----
+
+    /** Does nothing: a job of these costs Spark's floor. */
+    static final class NoOp implements SparkJobs.PartitionFunction<Block, Integer> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Integer apply(TaskContext context, Iterator<Block> blocks) {
+            return 0;
+        }
+    }
+
+    /** Rows of the partition's blocks. */
+    static final class BlockRowCount implements SparkJobs.PartitionFunction<Block, Integer> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Integer apply(TaskContext context, Iterator<Block> blocks) {
+            int rows = 0;
+            while (blocks.hasNext()) {
+                rows += blocks.next().rows;
+            }
+            return rows;
+        }
+    }
+
+    /** The partition's one block. */
+    static final class OnlyBlock implements SparkJobs.PartitionFunction<Block, Block> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Block apply(TaskContext context, Iterator<Block> blocks) {
+            return blocks.next();
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package org.sparkprop.kernels;
+
+import dev.ludovic.netlib.blas.BLAS;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Arithmetic speed on the calling thread: BLAS gemm alone, the gemm calls of one forward and backward pass alone,
+ * and the pass itself ({@link Network#accumulateGradient}), so that the pass can be stated as a fraction of the
+ * BLAS it stands on. Each measurement warms up, then times {@value #ROUNDS} rounds of repeated calls and keeps the
+ * median time per call. Used by {@code sparkprop bench}; the JMH harness (module {@code benchmarks}) times the
+ * same calls, made by the {@code ...Call} methods here.
+ */
+public final class Throughput {
+    private static final int ROUNDS = 5;
+
+    private Throughput() {
+    }
+
+    /** The median time of one call and the floating-point operations it does. */
+    public record Measurement(double secondsPerCall, double flops) {
+        public double gflops() {
+            return flops / secondsPerCall / 1e9;
+        }
+    }
+
+    /** 2·m·n·k: the multiply-adds of one gemm counted as two operations. */
+    public static double gemmFlops(int m, int n, int k) {
+        return 2.0 * m * n * k;
+    }
+
+    /**
+     * Operations of the gemm calls of one forward and backward pass over {@code rows} rows: per dense layer
+     * Z = W·X (2·out·in·rows) and dW += dZ·Xᵀ (the same), and for every layer but the first dX = Wᵀ·dZ (the same
+     * again). Element-wise work (activations, loss, bias sums) is not counted.
+     */
+    public static double passFlops(Topology topology, int rows) {
+        double flops = 0;
+        for (int l = 0; l < topology.layers(); l++) {
+            double layer = gemmFlops(topology.size(l + 1), rows, topology.size(l));
+            flops += l == 0 ? 2 * layer : 3 * layer;
+        }
+        return flops;
+    }
+
+    /** C (m × n) = op(A)·op(B) with op given by transA, transB ("N" or "T"), in the given precision. */
+    public static Measurement gemm(BLAS blas, Precision precision, String transA, String transB, int m, int n, int k,
+                                   double seconds) {
+        return new Measurement(time(gemmCall(blas, precision, transA, transB, m, n, k), seconds), gemmFlops(m, n, k));
+    }
+
+    /**
+     * The gemm calls that one forward and backward pass of {@code topology} over {@code rows} rows makes, with
+     * their shapes, transpositions and betas, on their own: the time the pass would take if everything around
+     * gemm were free.
+     */
+    public static Measurement passGemms(BLAS blas, Precision precision, Topology topology, int rows, double seconds) {
+        return new Measurement(time(passGemmsCall(blas, precision, topology, rows), seconds), passFlops(topology, rows));
+    }
+
+    /** {@link Network#accumulateGradient} over {@code rows} rows: see {@link #passCall}. */
+    public static <A> Measurement pass(Network<A> network, int rows, double seconds) {
+        return new Measurement(time(passCall(network, rows), seconds), passFlops(network.topology(), rows));
+    }
+
+    /** One gemm C (m × n) = op(A)·op(B) on random operands of its own. */
+    public static Runnable gemmCall(BLAS blas, Precision precision, String transA, String transB, int m, int n, int k) {
+        return new Gemm(blas, precision, transA, transB, m, n, k, 0, new SplittableRandom(1))::run;
+    }
+
+    /** The gemm calls of one forward and backward pass (see {@link #passGemms}), on random operands of their own. */
+    public static Runnable passGemmsCall(BLAS blas, Precision precision, Topology topology, int rows) {
+        SplittableRandom random = new SplittableRandom(2);
+        int layers = topology.layers();
+        Gemm[] calls = new Gemm[3 * layers - 1];
+        int c = 0;
+        for (int l = 0; l < layers; l++) {
+            calls[c++] = new Gemm(blas, precision, "N", "N", topology.size(l + 1), rows, topology.size(l), 1, random);
+        }
+        for (int l = layers - 1; l >= 0; l--) {
+            calls[c++] = new Gemm(blas, precision, "N", "T", topology.size(l + 1), topology.size(l), rows, 1, random);
+            if (l > 0) {
+                calls[c++] = new Gemm(blas, precision, "T", "N", topology.size(l), rows, topology.size(l + 1), 0, random);
+            }
+        }
+        return () -> {
+            for (Gemm call : calls) {
+                call.run();
+            }
+        };
+    }
+
+    /**
+     * {@link Network#accumulateGradient} over {@code rows} rows of a block of random data (drawn in a shuffled
+     * order, as a training step does), in one chunk, into a gradient buffer of its own.
+     */
+    public static <A> Runnable passCall(Network<A> network, int rows) {
+        Topology topology = network.topology();
+        SplittableRandom random = new SplittableRandom(3);
+        int blockRows = 2 * rows;
+        float[] x = new float[topology.inputs() * blockRows];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        float[] y = new float[topology.targetWidth() * blockRows];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = topology.loss() == Loss.SOFTMAX_CROSS_ENTROPY ? random.nextInt(topology.outputs()) : (float) random.nextDouble();
+        }
+        double[] initial = new double[topology.parameterCount()];
+        WeightInit.initialize(topology, 4, initial);
+        A params = network.toCompute(initial);
+        A grad = network.newArray(topology.parameterCount());
+        Workspace workspace = network.newWorkspace(rows);
+        int[] order = random.ints(blockRows, 0, blockRows).toArray();
+        return () -> network.accumulateGradient(params, x, y, order, 0, rows, grad, workspace);
+    }
+
+    /** Median seconds per call of {@code call}: a quarter of the time warming up, the rest in {@value #ROUNDS} rounds. */
+    static double time(Runnable call, double seconds) {
+        long warmUpEnd = System.nanoTime() + (long) (seconds * 0.25e9);
+        long calls = 0;
+        long start = System.nanoTime();
+        do {
+            call.run();
+            calls++;
+        } while (System.nanoTime() < warmUpEnd);
+        double perCall = (System.nanoTime() - start) / 1e9 / calls;
+        long callsPerRound = Math.max(1, (long) (seconds * 0.75 / ROUNDS / perCall));
+        double[] rounds = new double[ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            long roundStart = System.nanoTime();
+            for (long i = 0; i < callsPerRound; i++) {
+                call.run();
+            }
+            rounds[r] = (System.nanoTime() - roundStart) / 1e9 / callsPerRound;
+        }
+        Arrays.sort(rounds);
+        return rounds[ROUNDS / 2];
+    }
+
+    /** One gemm call with its operands, C = op(A)·op(B) + beta·C, filled with random values. */
+    private static final class Gemm {
+        private final BLAS blas;
+        private final String transA;
+        private final String transB;
+        private final int m;
+        private final int n;
+        private final int k;
+        private final int beta;
+        private final float[] af;
+        private final float[] bf;
+        private final float[] cf;
+        private final double[] ad;
+        private final double[] bd;
+        private final double[] cd;
+
+        Gemm(BLAS blas, Precision precision, String transA, String transB, int m, int n, int k, int beta, SplittableRandom random) {
+            this.blas = blas;
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.beta = beta;
+            boolean single = precision == Precision.FLOAT;
+            af = single ? randomFloats(m * k, random) : null;
+            bf = single ? randomFloats(k * n, random) : null;
+            cf = single ? new float[m * n] : null;
+            ad = single ? null : random.doubles(m * k).toArray();
+            bd = single ? null : random.doubles(k * n).toArray();
+            cd = single ? null : new double[m * n];
+        }
+
+        void run() {
+            int lda = transA.equals("N") ? m : k;
+            int ldb = transB.equals("N") ? k : n;
+            if (cf != null) {
+                blas.sgemm(transA, transB, m, n, k, 1f, af, lda, bf, ldb, beta, cf, m);
+            } else {
+                blas.dgemm(transA, transB, m, n, k, 1.0, ad, lda, bd, ldb, beta, cd, m);
+            }
+        }
+
+        private static float[] randomFloats(int length, SplittableRandom random) {
+            float[] values = new float[length];
+            for (int i = 0; i < length; i++) {
+                values[i] = (float) random.nextDouble();
+            }
+            return values;
+        }
+    }
+}
