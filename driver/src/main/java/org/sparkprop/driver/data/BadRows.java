@@ -78,7 +78,8 @@ final class BadRows {
             return bad;
         }
         long read = good + bad.count;
-        String counted = String.format(Locale.ROOT, "%d bad rows of %d read (%.2f%%)", bad.count, read, 100.0 * bad.count / read);
+        String counted = String.format(Locale.ROOT, "%d bad row%s of %d read (%.2f%%)", bad.count, bad.count == 1 ? "" : "s", read,
+                100.0 * bad.count / read);
         if (policy.over(bad.count, read)) {
             throw new UserException("too many bad rows in " + input + ": " + counted + ", over " + policy.flags()
                     + " (first: " + String.join("; ", bad.first) + ")");

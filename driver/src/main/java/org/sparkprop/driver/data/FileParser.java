@@ -34,6 +34,8 @@ final class FileParser {
                     read(lines, parser, badRows, file);
                 }
             }
+        } catch (BadRow bad) { // one the policy does not skip; it leaves the task as the type the driver recognises
+            throw new UserException(bad.getMessage());
         } catch (IOException e) {
             long line = lines == null ? 0 : lines.lineNumber();
             String where = line == 0 ? "" : " after line " + line;

@@ -209,8 +209,9 @@ class BadInputCorpusTest {
     @MethodSource("corpus")
     void eachBadInputIsNamedOrSkippedAndCounted(Case c) throws IOException {
         Path path = c.path();
-        String stop = assertThrows(UserException.class, () -> read(c, path, BadRowPolicy.STOP_AT_FIRST)).getMessage();
-        assertEquals(c.message().replace("{file}", path.toString()), stop);
+        UserException stop = assertThrows(UserException.class, () -> read(c, path, BadRowPolicy.STOP_AT_FIRST));
+        assertEquals(c.message().replace("{file}", path.toString()), stop.getMessage());
+        assertEquals(UserException.class, stop.getClass(), "what leaves a task is a plain UserException");
         if (c.skipMessage() != null) {
             String skipping = assertThrows(UserException.class, () -> read(c, path, SKIP)).getMessage();
             assertEquals(c.skipMessage().replace("{file}", path.toString()), skipping);

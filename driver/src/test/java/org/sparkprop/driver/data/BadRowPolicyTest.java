@@ -110,13 +110,21 @@ class BadRowPolicyTest {
     }
 
     @Test
-    void withoutASkipPolicyNothingIsLogged() {
-        Path file = TestData.write(dir.resolve("good.svm"), goodRows(4).toArray(new String[0]));
+    void aLineIsLoggedOnlyWhenRowsWereSkipped() {
+        Path good = TestData.write(dir.resolve("good.svm"), goodRows(4).toArray(new String[0]));
+        List<String> rows = goodRows(4);
+        rows.add(1, "a 1:1 2:+");
+        Path oneBad = TestData.write(dir.resolve("one-bad.svm"), rows.toArray(new String[0]));
         try (LogCapture log = new LogCapture()) {
-            Dataset data = read(file, BadRowPolicy.of(10L, null));
+            Dataset data = read(good, BadRowPolicy.of(10L, null));
             assertEquals(0, data.badRows());
             data.unpersist();
             assertEquals(List.of(), log.messages());
+            data = read(oneBad, BadRowPolicy.of(10L, null));
+            assertEquals(1, data.badRows());
+            data.unpersist();
+            assertEquals(List.of("skipped 1 bad row of 5 read (20.00%) in " + oneBad + " (first: " + oneBad
+                    + ":2: feature 2 is not a number: '+')"), log.messages());
         }
     }
 }
