@@ -53,10 +53,9 @@ import org.sparkprop.kernels.Topology;
  * <p>Loading treats the directory as untrusted input: every size and count is checked against its limit before
  * anything is allocated (no allocation is sized by a number read from a file, so memory grows only with the files'
  * real size), the weights' length and SHA-256 are verified, and so is {@code modelSha256}, which covers everything
- * a prediction depends on. Every problem is
- * reported as a {@link UserException} whose one-line message names the file and what is wrong with it. A file
- * that passes these checks predicts exactly like the model that was saved; {@code ModelLoaderFuzzTest} holds
- * the loader to that with thousands of damaged files.
+ * a prediction depends on. Every problem is reported as a {@link UserException} whose one-line message names the
+ * file and what is wrong with it. A file that passes these checks predicts exactly like the model that was saved;
+ * {@code ModelLoaderFuzzTest} holds the loader to that with thousands of damaged files.
  *
  * <p>Format versions: 1 had no {@code modelSha256}; 2 requires it. Files of version 1 still load, with the
  * checks above except that one.
@@ -233,7 +232,7 @@ public final class ModelStore {
 
     /**
      * The SHA-256, in lower-case hexadecimal, of everything a model's predictions depend on: the UTF-8 bytes of
-     * the compact JSON (no white space, fields in this order)
+     * the compact JSON as Jackson writes it (no white space, fields in this order, strings with JSON's escapes)
      * <pre>
      * {"topology":T,"precision":P,"schema":S,"weights":{"count":N,"sha256":H}}
      * </pre>
