@@ -244,6 +244,7 @@ final class TrainCommand implements Main.Command {
                 data.put("format", trainSpec.format().id());
             }
             data.put("rows", train.rows());
+            data.put("badRows", train.badRows());
             data.put("partitions", partitions);
             Model model = new Model(result.topology(), config.precision(), train.schema(), result.weights(), training, metrics);
             Map<String, ObjectNode> files = new HashMap<>(Map.of(ModelStore.TRAINING_FILE, result.historyJson()));
