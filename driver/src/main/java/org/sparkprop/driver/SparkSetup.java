@@ -16,9 +16,16 @@ public final class SparkSetup {
     private SparkSetup() {
     }
 
-    /** Adds sparkprop's serializer settings to {@code conf} (Modified) and returns it. */
+    /**
+     * Adds sparkprop's serializer settings to {@code conf} (Modified) and returns it. Also, unless set already:
+     * training runs one job per mini-batch, thousands of alike jobs, and Spark's status store keeps 1,000 jobs and
+     * 100,000 tasks by default; keeping fewer makes a long run's driver memory level off sooner.
+     */
     public static SparkConf configure(SparkConf conf) {
-        return conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        return conf.setIfMissing("spark.ui.retainedJobs", "200")
+                .setIfMissing("spark.ui.retainedStages", "200")
+                .setIfMissing("spark.ui.retainedTasks", "20000")
+                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                 .set("spark.kryo.registrationRequired", "true")
                 .set("spark.kryo.registrator", Registrator.class.getName())
                 .setIfMissing("spark.kryo.unsafe", "true")
