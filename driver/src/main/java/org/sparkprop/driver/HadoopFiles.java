@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /** Output files through Hadoop's FileSystem API, written so that a reader never sees half of one. */
@@ -47,7 +48,9 @@ public final class HadoopFiles {
         Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
         FileSystem fs;
         try {
-            fs = target.getFileSystem(conf);
+            FileSystem fileSystem = target.getFileSystem(conf);
+            // No .crc side file beside a local output: it would outlive a replaced file's checksum and confuse readers.
+            fs = fileSystem instanceof LocalFileSystem local ? local.getRawFileSystem() : fileSystem;
         } catch (IOException e) {
             throw new UserException("cannot open the file system of " + path + ": " + e.getMessage(), e);
         }
