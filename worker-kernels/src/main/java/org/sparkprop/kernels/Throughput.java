@@ -8,16 +8,17 @@ import java.util.SplittableRandom;
  * Arithmetic speed on the calling thread: BLAS gemm alone, the gemm calls of one forward and backward pass alone,
  * and the pass itself ({@link Network#accumulateGradient}), so that the pass can be stated as a fraction of the
  * BLAS it stands on. Each measurement warms up, then times {@value #ROUNDS} rounds of repeated calls and keeps the
- * median time per call. Used by {@code sparkprop bench}; the JMH harness (module {@code benchmarks}) times the
+ * fastest round's time per call: on a machine that other work shares, the fastest round is the one least
+ * disturbed, and for arithmetic that is what the hardware does. Used by {@code sparkprop bench}; the JMH harness (module {@code benchmarks}) times the
  * same calls, made by the {@code ...Call} methods here.
  */
 public final class Throughput {
-    private static final int ROUNDS = 5;
+    private static final int ROUNDS = 10;
 
     private Throughput() {
     }
 
-    /** The median time of one call and the floating-point operations it does. */
+    /** The time of one call (the fastest round's) and the floating-point operations it does. */
     public record Measurement(double secondsPerCall, double flops) {
         public double gflops() {
             return flops / secondsPerCall / 1e9;
@@ -115,7 +116,7 @@ public final class Throughput {
         return () -> network.accumulateGradient(params, x, y, order, 0, rows, grad, workspace);
     }
 
-    /** Median seconds per call of {@code call}: a quarter of the time warming up, the rest in {@value #ROUNDS} rounds. */
+    /** Seconds per call of {@code call} in the fastest of {@value #ROUNDS} rounds, after a quarter of the time warming up. */
     static double time(Runnable call, double seconds) {
         long warmUpEnd = System.nanoTime() + (long) (seconds * 0.25e9);
         long calls = 0;
@@ -134,8 +135,7 @@ public final class Throughput {
             }
             rounds[r] = (System.nanoTime() - roundStart) / 1e9 / callsPerRound;
         }
-        Arrays.sort(rounds);
-        return rounds[ROUNDS / 2];
+        return Arrays.stream(rounds).min().orElseThrow();
     }
 
     /** One gemm call with its operands, C = op(A)·op(B) + beta·C, filled with random values. */
