@@ -1,0 +1,141 @@
+package org.sparkprop.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkprop.deploy.Deploy.SMALL;
+import static org.sparkprop.deploy.Deploy.assertSameModel;
+import static org.sparkprop.deploy.Deploy.sparkSubmit;
+import static org.sparkprop.deploy.Deploy.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Training on a real Spark standalone cluster: a master and two workers started by deploy/bin/spark-cluster,
+ * each its own JVM, executors in JVMs of their own and everything crossing the network through Kryo; jobs
+ * submitted through deploy/bin/spark-submit in client and in cluster deploy mode.
+ *
+ * <p>Runs are deterministic: each partition's rows and their order follow from the data and the seed, and the
+ * driver sums the partitions' results in partition order. So a model trained on the cluster must equal the
+ * local[2] model with the same seed and partitions bit for bit, whichever JVM computed which partition and
+ * however often a task was retried.
+ */
+@Tag("cluster")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandaloneClusterIT {
+    static final int EPOCHS = 4;
+    /** Long enough (200 steps) to kill an executor in the middle. */
+    static final int LONG_EPOCHS = 20;
+    static final Path DIR = Deploy.WORK.resolve("standalone-cluster");
+
+    static Cluster cluster;
+    static Path reference;
+
+    @BeforeAll
+    static void startClusterAndTrainLocally() {
+        cluster = Cluster.start(DIR, 2, null);
+        reference = Deploy.trainLocally(EPOCHS, DIR.resolve("model-local"));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null && cluster.running()) {
+            cluster.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void clientModeGivesTheLocalModel() {
+        Path model = DIR.resolve("model-client");
+        Command run = Command.run(DIR.resolve("client.log"), cluster.submitEnv(), sparkSubmit(SMALL, train(EPOCHS, model)));
+        assertEquals(0, run.process.exitValue(), run.tail());
+        assertTrue(run.output().contains("master " + cluster.masterUrl), run.tail());
+        assertSameModel(reference, model);
+    }
+
+    @Test
+    @Order(2)
+    void clusterModeGivesTheLocalModel() {
+        Path model = DIR.resolve("model-cluster");
+        List<String> sparkArgs = new ArrayList<>(List.of("--deploy-mode", "cluster"));
+        sparkArgs.addAll(SMALL);
+        Command run = Command.run(DIR.resolve("cluster-mode.log"), cluster.submitEnv(), sparkSubmit(sparkArgs, train(EPOCHS, model)));
+        // spark-submit's exit status does not tell the driver's; its last line does (it waits: client-conf says so).
+        assertEquals(0, run.process.exitValue(), run.tail());
+        Matcher state = Pattern.compile("State of driver (driver-\\S+) is (\\w+)").matcher(run.output());
+        assertTrue(state.find(), run.tail());
+        assertEquals("FINISHED", state.group(2), run.tail());
+        try (Stream<Path> workers = Files.list(cluster.dir.resolve("work"))) {
+            assertTrue(workers.anyMatch(w -> Files.isDirectory(w.resolve(state.group(1)))), "the driver ran in a worker");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertSameModel(reference, model);
+    }
+
+    @Test
+    @Order(3)
+    void anExecutorKilledMidTrainingChangesNothing() {
+        Path expected = Deploy.trainLocally(LONG_EPOCHS, DIR.resolve("model-local-long"));
+        Path model = DIR.resolve("model-executor-killed");
+        Command run = Command.start(DIR.resolve("executor-killed.log"), cluster.submitEnv(), sparkSubmit(SMALL, train(LONG_EPOCHS, model)));
+        run.awaitOutput("epoch 1/" + LONG_EPOCHS + " ");
+        List<ProcessHandle> executors = cluster.executors();
+        assertEquals(2, executors.size(), "executors of the running application: " + executors);
+        ProcessHandle victim = executors.get(0);
+        String appId = Cluster.appId(victim);
+        assertFalse(run.output().contains("stopped after"), "training still running when the executor is killed\n" + run.tail());
+        assertTrue(victim.destroyForcibly(), "SIGKILL sent to executor " + victim.pid());
+        victim.onExit().join();
+
+        assertEquals(0, run.awaitExit(), run.tail());
+        assertTrue(run.output().contains("epoch " + LONG_EPOCHS + "/" + LONG_EPOCHS + " "), run.tail());
+        assertSameModel(expected, model);
+        // The lost executor was replaced: the application has a third executor folder.
+        assertTrue(cluster.executorDirs(appId) >= 3, "executors started for " + appId + ": " + cluster.executorDirs(appId));
+    }
+
+    @Test
+    @Order(4)
+    void stopEndsTheClusterAndItsExecutorsButNothingElse() {
+        Command run = Command.start(DIR.resolve("stopped-mid-run.log"), cluster.submitEnv(), sparkSubmit(SMALL, train(1000, DIR.resolve("model-never"))));
+        try {
+            run.awaitOutput("epoch 1/1000 ");
+            List<ProcessHandle> started = new ArrayList<>(cluster.daemons());
+            assertEquals(3, started.size(), "master and workers: " + started);
+            List<ProcessHandle> executors = cluster.executors();
+            assertEquals(2, executors.size(), "executors: " + executors);
+            started.addAll(executors);
+
+            Command stop = cluster.stop();
+            assertEquals(0, stop.process.exitValue(), stop.tail());
+            for (ProcessHandle p : started) {
+                assertFalse(p.isAlive(), "still running after stop: " + p.pid() + " " + p.info().commandLine().orElse(""));
+            }
+            // The driver is the user's process, not the cluster's: stop sent it nothing (SIGTERM ends a JVM with 143).
+            assertTrue(run.process.isAlive() || run.process.exitValue() != 143, run.tail());
+
+            Command status = Command.run(DIR.resolve("spark-cluster-status.log"), Deploy.env(),
+                    List.of(Deploy.SPARK_CLUSTER.toString(), "status", "--dir", cluster.dir.toString()));
+            assertEquals(3, status.process.exitValue(), status.tail());
+            assertTrue(status.output().contains("no cluster started from " + cluster.dir), status.tail());
+        } finally {
+            run.process.destroyForcibly();
+        }
+    }
+}
