@@ -47,21 +47,32 @@ public final class Throughput {
     /** C (m × n) = op(A)·op(B) with op given by transA, transB ("N" or "T"), in the given precision. */
     public static Measurement gemm(BLAS blas, Precision precision, String transA, String transB, int m, int n, int k,
                                    double seconds) {
-        return new Measurement(time(gemmCall(blas, precision, transA, transB, m, n, k), seconds), gemmFlops(m, n, k));
+        return new Measurement(time(new Runnable[] {gemmCall(blas, precision, transA, transB, m, n, k)}, seconds)[0], gemmFlops(m, n, k));
     }
 
     /**
-     * The gemm calls that one forward and backward pass of {@code topology} over {@code rows} rows makes, with
-     * their shapes, transpositions and betas, on their own: the time the pass would take if everything around
-     * gemm were free.
+     * A forward and backward pass against its gemm calls alone.
+     *
+     * @param pass  {@link Network#accumulateGradient} over the rows
+     * @param gemms the gemm calls that pass makes, with their shapes, transpositions and betas, on their own: the
+     *              time the pass would take if everything around gemm were free
      */
-    public static Measurement passGemms(BLAS blas, Precision precision, Topology topology, int rows, double seconds) {
-        return new Measurement(time(passGemmsCall(blas, precision, topology, rows), seconds), passFlops(topology, rows));
+    public record PassAndGemms(Measurement pass, Measurement gemms) {
+        /** The pass's speed as a fraction of its gemm calls' alone. */
+        public double fraction() {
+            return gemms.secondsPerCall() / pass.secondsPerCall();
+        }
     }
 
-    /** {@link Network#accumulateGradient} over {@code rows} rows: see {@link #passCall}. */
-    public static <A> Measurement pass(Network<A> network, int rows, double seconds) {
-        return new Measurement(time(passCall(network, rows), seconds), passFlops(network.topology(), rows));
+    /**
+     * {@link Network#accumulateGradient} over {@code rows} rows (see {@link #passCall}) and the same gemm calls alone
+     * (see {@link #passGemmsCall}) on the network's BLAS, in alternating rounds so that both see the same machine.
+     */
+    public static PassAndGemms passAndGemms(Network<?> network, BLAS blas, int rows, double seconds) {
+        Topology topology = network.topology();
+        double[] times = time(new Runnable[] {passCall(network, rows), passGemmsCall(blas, network.precision(), topology, rows)}, seconds);
+        double flops = passFlops(topology, rows);
+        return new PassAndGemms(new Measurement(times[0], flops), new Measurement(times[1], flops));
     }
 
     /** One gemm C (m × n) = op(A)·op(B) on random operands of its own. */
@@ -69,7 +80,11 @@ public final class Throughput {
         return new Gemm(blas, precision, transA, transB, m, n, k, 0, new SplittableRandom(1))::run;
     }
 
-    /** The gemm calls of one forward and backward pass (see {@link #passGemms}), on random operands of their own. */
+    /**
+     * The gemm calls of one forward and backward pass of {@code topology} over {@code rows} rows, on random operands
+     * of their own: per layer forward Z = W·X (N, N, beta 1 onto the biases), then from the output backward
+     * dW += dZ·Xᵀ (N, T, beta 1) and, but for the first layer, dX = Wᵀ·dZ (T, N, beta 0).
+     */
     public static Runnable passGemmsCall(BLAS blas, Precision precision, Topology topology, int rows) {
         SplittableRandom random = new SplittableRandom(2);
         int layers = topology.layers();
@@ -116,26 +131,36 @@ public final class Throughput {
         return () -> network.accumulateGradient(params, x, y, order, 0, rows, grad, workspace);
     }
 
-    /** Seconds per call of {@code call} in the fastest of {@value #ROUNDS} rounds, after a quarter of the time warming up. */
-    static double time(Runnable call, double seconds) {
-        long warmUpEnd = System.nanoTime() + (long) (seconds * 0.25e9);
-        long calls = 0;
-        long start = System.nanoTime();
-        do {
-            call.run();
-            calls++;
-        } while (System.nanoTime() < warmUpEnd);
-        double perCall = (System.nanoTime() - start) / 1e9 / calls;
-        long callsPerRound = Math.max(1, (long) (seconds * 0.75 / ROUNDS / perCall));
-        double[] rounds = new double[ROUNDS];
-        for (int r = 0; r < ROUNDS; r++) {
-            long roundStart = System.nanoTime();
-            for (long i = 0; i < callsPerRound; i++) {
-                call.run();
-            }
-            rounds[r] = (System.nanoTime() - roundStart) / 1e9 / callsPerRound;
+    /**
+     * Seconds per call of each of {@code calls} in its fastest of {@value #ROUNDS} rounds, after a quarter of the time
+     * warming up; the calls take turns round by round.
+     */
+    static double[] time(Runnable[] calls, double seconds) {
+        double share = seconds / calls.length;
+        long[] callsPerRound = new long[calls.length];
+        for (int c = 0; c < calls.length; c++) {
+            long warmUpEnd = System.nanoTime() + (long) (share * 0.25e9);
+            long count = 0;
+            long start = System.nanoTime();
+            do {
+                calls[c].run();
+                count++;
+            } while (System.nanoTime() < warmUpEnd);
+            double perCall = (System.nanoTime() - start) / 1e9 / count;
+            callsPerRound[c] = Math.max(1, (long) (share * 0.75 / ROUNDS / perCall));
         }
-        return Arrays.stream(rounds).min().orElseThrow();
+        double[] best = new double[calls.length];
+        Arrays.fill(best, Double.POSITIVE_INFINITY);
+        for (int r = 0; r < ROUNDS; r++) {
+            for (int c = 0; c < calls.length; c++) {
+                long roundStart = System.nanoTime();
+                for (long i = 0; i < callsPerRound[c]; i++) {
+                    calls[c].run();
+                }
+                best[c] = Math.min(best[c], (System.nanoTime() - roundStart) / 1e9 / callsPerRound[c]);
+            }
+        }
+        return best;
     }
 
     /** One gemm call with its operands, C = op(A)·op(B) + beta·C, filled with random values. */
