@@ -71,9 +71,9 @@ class KillResumeTest {
         return Files.exists(checkpoint.resolve("MANIFEST.json"));
     }
 
-    /** Waits (at most a minute) until {@code condition} holds for the checkpoint folders, then SIGKILLs the process. */
+    /** Waits (at most three minutes: a loaded machine starts JVMs slowly) until {@code condition} holds for the checkpoint folders, then SIGKILLs the process. */
     static void killWhen(Process process, Path ckpt, Predicate<List<Path>> condition, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (!condition.test(checkpoints(ckpt))) {
             assertTrue(process.isAlive(), "the run ended before it could be killed:\n" + Files.readString(log));
             assertTrue(System.nanoTime() < deadline, "no checkpoint to kill at:\n" + Files.readString(log));
