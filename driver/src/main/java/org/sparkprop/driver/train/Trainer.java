@@ -6,7 +6,6 @@ import java.util.Locale;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.Block;
@@ -120,7 +119,7 @@ public final class Trainer {
                 int t = state.stepInEpoch;
                 long stepStart = System.nanoTime();
                 rate = config.schedule().rate(state.step, totalSteps, stepsPerEpoch);
-                StepSums sums = sumGradients(train.blocks(), network, state.weights, epoch, maxRows, plan.starts(t), plan.starts(t + 1),
+                StepJob.Sums sums = sumGradients(train.blocks(), network, state.weights, epoch, maxRows, plan.starts(t), plan.starts(t + 1),
                         String.format(Locale.ROOT, "train epoch %d/%d step %d/%d", epoch + 1, config.epochs(), t + 1, stepsPerEpoch),
                         gradient);
                 for (int i = 0; i < parameters; i++) {
@@ -215,34 +214,10 @@ public final class Trainer {
         return state.elapsedBefore + (System.nanoTime() - start) / 1e9;
     }
 
-    /** Σloss and row count of one step; Σgrad is in the caller's array. */
-    record StepSums(double lossSum, long rows) {
-    }
-
-    /**
-     * One step's Spark job: broadcasts {@code weights} in the compute type, runs {@link StepTask} on every
-     * partition (rows {@code [starts[p], ends[p])} of partition p's epoch order) and sums the partitions' results
-     * in partition order into {@code gradientSum} (Modified: overwritten with Σ∂L/∂θ). The broadcast is destroyed.
-     */
-    StepSums sumGradients(JavaRDD<Block> blocks, Network<Object> network, double[] weights, int epoch,
-                          int maxRows, int[] starts, int[] ends, String description, double[] gradientSum) {
-        Broadcast<Object> broadcast = sc.broadcast(network.toCompute(weights));
-        StepResult[] parts;
-        try {
-            StepTask task = new StepTask(broadcast, network.topology(), network.precision(), config.seed(), epoch, maxRows, starts, ends);
-            parts = SparkJobs.runOnPartitions(sc, blocks, task, StepResult.class, description);
-        } finally {
-            broadcast.destroy();
-        }
-        Arrays.fill(gradientSum, 0);
-        double lossSum = 0;
-        long rows = 0;
-        for (StepResult part : parts) {
-            network.addTo(part.gradientSum, gradientSum);
-            lossSum += part.lossSum;
-            rows += part.rows;
-        }
-        return new StepSums(lossSum, rows);
+    /** One step's Spark job ({@link StepJob#run}) with this run's seed. */
+    StepJob.Sums sumGradients(JavaRDD<Block> blocks, Network<Object> network, double[] weights, int epoch,
+                              int maxRows, int[] starts, int[] ends, String description, double[] gradientSum) {
+        return StepJob.run(sc, blocks, network, weights, config.seed(), epoch, maxRows, starts, ends, description, gradientSum);
     }
 
     /** Rows in each partition's block; also the job that puts the blocks into the cache. */

@@ -111,7 +111,7 @@ class TrainerTest {
                 ends[p] = (int) ((long) n * (p + 1) / partitions) - (int) ((long) n * p / partitions);
             }
             double[] gradient = new double[topology.parameterCount()];
-            Trainer.StepSums sums = trainer.sumGradients(data.blocks(), (Network<Object>) (Network<?>) network, weights, 0,
+            StepJob.Sums sums = trainer.sumGradients(data.blocks(), (Network<Object>) (Network<?>) network, weights, 0,
                     Trainer.MAX_CHUNK_ROWS, starts, ends, "test gradient", gradient);
             assertEquals(n, sums.rows());
             assertEquals(expectedLoss, sums.lossSum(), 1e-9 * Math.abs(expectedLoss));
