@@ -56,6 +56,7 @@ class BenchTest {
         JsonNode endToEnd = results.get("end_to_end");
         assertPositive(endToEnd, "train_rows", "target_accuracy", "rows_per_second_ratio", "time_to_target_ratio");
         assertPositive(endToEnd.get("sparkprop"), "epochs", "train_seconds", "rows_per_second", "accuracy", "seconds_to_target");
+        assertPositive(endToEnd.get("sparkprop_throughput"), "batch_size", "epochs", "train_seconds", "rows_per_second");
         assertPositive(endToEnd.get("mllib"), "iterations", "train_seconds", "rows_per_second", "accuracy", "seconds_to_target");
         assertEquals(endToEnd.get("sparkprop").get("epochs").asInt(), endToEnd.get("sparkprop").get("history").size());
     }
