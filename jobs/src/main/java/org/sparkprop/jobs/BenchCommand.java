@@ -80,7 +80,7 @@ final class BenchCommand implements Main.Command {
     record Settings(int[][] kernelNetworks, int kernelRows, int[] stepNetwork, String trainData, String testData, int[] hidden,
                     double seconds, int steps, int epochs, int batchSize, double learningRate, int throughputBatch,
                     int throughputEpochs, int mllibIterations) {
-        /** Figures worth quoting, in about two minutes on two cores: the digits, a 200,000-weight step network. */
+        /** Figures worth quoting, in about a minute and a half on two idle cores: the digits, a 200,000-weight step network. */
         static final Settings FULL = new Settings(new int[][] {{784, 128, 10}, {784, 1024, 1024, 10}}, 256, new int[] {784, 256, 10},
                 "builtin:digits", "builtin:digits:test", new int[] {128}, 1.0, 200, 10, 128, 0.01, 4096, 5, 100);
         /** A smoke run of seconds: every section on small networks and Iris, figures not worth quoting. */
