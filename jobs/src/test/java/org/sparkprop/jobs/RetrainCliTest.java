@@ -113,8 +113,9 @@ class RetrainCliTest {
         int kills = 0;
         for (int attempt = 0; attempt < 20; attempt++) {
             // Each attempt is another night's data, so each is a run of its own with work left to kill.
+            // 30 epochs of 10 steps: several seconds of training, so that the timed kills land in a live run.
             args = retrainArgs(registry, csv("night" + attempt + ".csv", 300, 100 + attempt, false), validation,
-                    "--epochs", "4", "--gate", "accuracy >= 0");
+                    "--epochs", "30", "--gate", "accuracy >= 0");
             Path log = dir.resolve("kill-" + attempt + ".log");
             Process process;
             String point;
@@ -123,9 +124,11 @@ class RetrainCliTest {
                 process = KillResumeTest.start(List.of("-Dsparkprop.pause." + point + "=5000"), args, log);
                 waitForLine(process, log, "fault point " + point);
             } else {
-                long delay = 2000 + 600L * (attempt - 8);
-                point = "after " + delay + " ms";
+                // Timed from Spark's start (its first log line), not the JVM's: JVM start-up varies with the load.
+                long delay = 200 + 250L * (attempt - 8);
+                point = delay + " ms after Spark started";
                 process = KillResumeTest.start(List.of(), args, log);
+                waitForLine(process, log, "BLAS on the driver");
                 process.waitFor(delay, TimeUnit.MILLISECONDS);
             }
             if (process.isAlive()) {
