@@ -261,7 +261,7 @@ final class BenchCommand implements Main.Command {
     // ---- 3. step overhead ----
 
     private static ObjectNode stepSection(Settings settings, JavaSparkContext sc, Dataset train, Table table) {
-        Integer[] counts = SparkJobs.runOnPartitions(sc, train.blocks(), new BlockRowCount(), Integer.class, "bench: rows per partition");
+        Integer[] counts = SparkJobs.runOnPartitions(sc, train.blocks(), new org.sparkprop.driver.train.Trainer.BlockRows(), Integer.class, "bench: rows per partition");
         int[] rowsPerPartition = Arrays.stream(counts).mapToInt(Integer::intValue).toArray();
         BatchPlan plan = BatchPlan.of(rowsPerPartition, STEP_BATCH);
         int[] sizes = settings.stepNetwork();
@@ -499,20 +499,6 @@ final class BenchCommand implements Main.Command {
         @Override
         public Integer apply(TaskContext context, Iterator<Block> blocks) {
             return 0;
-        }
-    }
-
-    /** Rows of the partition's blocks. */
-    static final class BlockRowCount implements SparkJobs.PartitionFunction<Block, Integer> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public Integer apply(TaskContext context, Iterator<Block> blocks) {
-            int rows = 0;
-            while (blocks.hasNext()) {
-                rows += blocks.next().rows;
-            }
-            return rows;
         }
     }
 

@@ -227,7 +227,7 @@ public final class Trainer {
     }
 
     /** Rows of the partition's blocks. */
-    static final class BlockRows implements SparkJobs.PartitionFunction<Block, Integer> {
+    public static final class BlockRows implements SparkJobs.PartitionFunction<Block, Integer> {
         private static final long serialVersionUID = 1L;
 
         @Override
