@@ -21,8 +21,11 @@ final class DoubleNetwork extends DenseNetwork<double[]> {
     }
 
     @Override
-    public double[] toCompute(double[] values) {
-        return values.clone();
+    public void castInto(double[] values, double[] target) {
+        if (values.length != target.length) {
+            throw new IllegalArgumentException("castInto: values has " + values.length + " elements, target " + target.length);
+        }
+        System.arraycopy(values, 0, target, 0, values.length);
     }
 
     @Override

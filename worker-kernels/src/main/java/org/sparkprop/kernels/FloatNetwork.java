@@ -21,12 +21,13 @@ final class FloatNetwork extends DenseNetwork<float[]> {
     }
 
     @Override
-    public float[] toCompute(double[] values) {
-        float[] result = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = (float) values[i];
+    public void castInto(double[] values, float[] target) {
+        if (values.length != target.length) {
+            throw new IllegalArgumentException("castInto: values has " + values.length + " elements, target " + target.length);
         }
-        return result;
+        for (int i = 0; i < values.length; i++) {
+            target[i] = (float) values[i];
+        }
     }
 
     @Override

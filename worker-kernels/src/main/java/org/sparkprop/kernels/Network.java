@@ -49,7 +49,14 @@ public interface Network<A> {
     A newArray(int length);
 
     /** A new array holding {@code values} cast to the compute type. Not modified: values. */
-    A toCompute(double[] values);
+    default A toCompute(double[] values) {
+        A result = newArray(values.length);
+        castInto(values, result);
+        return result;
+    }
+
+    /** target[i] = values[i] cast to the compute type, for every i. Modified: target. Not modified: values. */
+    void castInto(double[] values, A target);
 
     /** target[i] += values[i] for every i. Modified: target. Not modified: values. */
     void addTo(A values, double[] target);

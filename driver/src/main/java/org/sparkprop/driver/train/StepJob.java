@@ -9,14 +9,18 @@ import org.sparkprop.driver.data.Block;
 import org.sparkprop.kernels.Network;
 
 /**
- * One training step's Spark job: broadcasts the weights in the compute type, runs {@link StepTask} on every
- * partition (rows {@code [starts[p], ends[p])} of partition p's epoch order) through
- * {@link SparkJobs#runOnPartitions} (a named function: no closure cleaning), sums the partitions' results in
- * partition order, and destroys the broadcast.
+ * The training steps of one run, one Spark job each: every partition runs {@link StepTask} (rows
+ * {@code [starts[p], ends[p])} of partition p's epoch order) through {@link SparkJobs#runOnPartitions} (a named
+ * function: no closure cleaning), and the driver sums the partitions' gradients in partition order.
+ *
+ * <p>On a cluster the weights travel as a broadcast in the compute type, destroyed after the step, and each
+ * task's gradient comes back as its result. In local mode, where the tasks run in the driver's JVM, both pass
+ * through memory instead ({@link HandOver}), unless {@value #LOCAL_HAND_OVER} is false. Both ways compute the same
+ * sums to the bit.
  */
-public final class StepJob {
-    private StepJob() {
-    }
+public final class StepJob implements AutoCloseable {
+    /** Spark setting: false sends local mode's steps through broadcast and task results too. */
+    public static final String LOCAL_HAND_OVER = "spark.sparkprop.localHandOver";
 
     /**
      * Σloss and row count of one step, and its slowest task's compute time; Σgrad is in the caller's array.
@@ -26,32 +30,90 @@ public final class StepJob {
     public record Sums(double lossSum, long rows, long slowestComputeNanos) {
     }
 
+    private final JavaSparkContext sc;
+    private final JavaRDD<Block> blocks;
+    private final Network<Object> network;
+    private final long seed;
+    private final int maxRows;
+    /** Null: weights by broadcast, gradients as task results. */
+    private final HandOver handOver;
+
+    private StepJob(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, boolean inMemory) {
+        this.sc = sc;
+        this.blocks = blocks;
+        this.network = network;
+        this.seed = seed;
+        this.maxRows = maxRows;
+        this.handOver = inMemory ? HandOver.open(network, blocks.getNumPartitions()) : null;
+    }
+
+    /**
+     * Steps of {@code network} over {@code blocks}; in memory where Spark runs in local mode and
+     * {@value #LOCAL_HAND_OVER} is not false.
+     *
+     * @param seed    seed of the epoch orders
+     * @param maxRows rows per forward/backward chunk on the executors
+     */
+    public static StepJob open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows) {
+        boolean inMemory = sc.sc().isLocal() && sc.getConf().getBoolean(LOCAL_HAND_OVER, true);
+        return new StepJob(sc, blocks, network, seed, maxRows, inMemory);
+    }
+
+    /** As {@link #open}, with the way chosen by the caller (tests compare both; in memory needs local mode). */
+    static StepJob open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, boolean inMemory) {
+        return new StepJob(sc, blocks, network, seed, maxRows, inMemory);
+    }
+
+    /** True when this run's steps pass weights and gradients through memory. */
+    public boolean inMemory() {
+        return handOver != null;
+    }
+
     /**
      * Runs one step.
      *
      * @param weights     θ in double (Not modified); sent in the network's compute type
-     * @param seed        seed of the epoch orders
-     * @param maxRows     rows per forward/backward chunk on the executors
      * @param gradientSum Modified: overwritten with Σ∂L/∂θ over the step's rows
      */
-    public static Sums run(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, double[] weights, long seed,
-                           int epoch, int maxRows, int[] starts, int[] ends, String description, double[] gradientSum) {
-        Broadcast<Object> broadcast = sc.broadcast(network.toCompute(weights));
+    public Sums run(double[] weights, int epoch, int[] starts, int[] ends, String description, double[] gradientSum) {
         StepResult[] parts;
-        try {
-            StepTask task = new StepTask(broadcast, network.topology(), network.precision(), seed, epoch, maxRows, starts, ends);
+        if (handOver != null) {
+            network.castInto(weights, handOver.weights);
+            StepTask task = new StepTask(null, handOver.id, network.topology(), network.precision(), seed, epoch, maxRows, starts, ends);
             parts = SparkJobs.runOnPartitions(sc, blocks, task, StepResult.class, description);
-        } finally {
-            broadcast.destroy();
+        } else {
+            Broadcast<Object> broadcast = sc.broadcast(network.toCompute(weights));
+            try {
+                StepTask task = new StepTask(broadcast, 0, network.topology(), network.precision(), seed, epoch, maxRows, starts, ends);
+                parts = SparkJobs.runOnPartitions(sc, blocks, task, StepResult.class, description);
+            } finally {
+                broadcast.destroy();
+            }
         }
         Arrays.fill(gradientSum, 0);
         double lossSum = 0;
         long rows = 0;
-        for (StepResult part : parts) {
-            network.addTo(part.gradientSum, gradientSum);
-            lossSum += part.lossSum;
-            rows += part.rows;
+        for (int p = 0; p < parts.length; p++) {
+            network.addTo(handOver != null ? handOver.gradients[p] : parts[p].gradientSum, gradientSum);
+            lossSum += parts[p].lossSum;
+            rows += parts[p].rows;
         }
         return new Sums(lossSum, rows, StepResult.slowestComputeNanos(parts));
+    }
+
+    /** Ends the in-memory hand-over, if any. */
+    @Override
+    public void close() {
+        if (handOver != null) {
+            handOver.close();
+        }
+    }
+
+    /** One step in a job of its own ({@link #open}, {@link #run}, {@link #close}). */
+    public static Sums run(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, double[] weights, long seed,
+                           int epoch, int maxRows, int[] starts, int[] ends, String description, double[] gradientSum) {
+        try (StepJob job = open(sc, blocks, network, seed, maxRows)) {
+            return job.run(weights, epoch, starts, ends, description, gradientSum);
+        }
     }
 }

@@ -6,6 +6,7 @@ package org.sparkprop.driver.train;
  * the compute type.
  */
 public final class StepResult {
+    /** Null where the gradient went into a {@link HandOver}. */
     public final Object gradientSum;
     public final double lossSum;
     public final long rows;

@@ -11,12 +11,16 @@ import scala.collection.Iterator;
 /**
  * One training step on one partition (runs on an executor): the partition's share of the global mini-batch,
  * rows {@code [starts[p], ends[p])} of its epoch order, through the forward and backward passes against the
- * broadcast weights. Returns the sums; the driver averages.
+ * broadcast weights. Returns the sums; the driver averages. With a {@link HandOver} (local mode) the weights come
+ * from it and the gradient goes into it, and the result carries no gradient.
  */
 final class StepTask implements SparkJobs.PartitionFunction<Block, StepResult> {
     private static final long serialVersionUID = 1L;
 
+    /** The weights, or null with a hand-over. */
     private final Broadcast<Object> weights;
+    /** {@link HandOver#id}, or 0 with a broadcast. */
+    private final long handOver;
     private final Topology topology;
     private final Precision precision;
     private final long seed;
@@ -25,9 +29,10 @@ final class StepTask implements SparkJobs.PartitionFunction<Block, StepResult> {
     private final int[] starts;
     private final int[] ends;
 
-    StepTask(Broadcast<Object> weights, Topology topology, Precision precision, long seed, int epoch, int maxRows,
+    StepTask(Broadcast<Object> weights, long handOver, Topology topology, Precision precision, long seed, int epoch, int maxRows,
              int[] starts, int[] ends) {
         this.weights = weights;
+        this.handOver = handOver;
         this.topology = topology;
         this.precision = precision;
         this.seed = seed;
@@ -43,15 +48,17 @@ final class StepTask implements SparkJobs.PartitionFunction<Block, StepResult> {
         int partition = context.partitionId();
         Block block = blocks.next();
         ExecutorKernels.Slot slot = ExecutorKernels.get(topology, precision, maxRows);
-        slot.network.zero(slot.gradient);
+        HandOver memory = handOver != 0 ? HandOver.get(handOver) : null;
+        Object gradient = memory != null ? memory.gradients[partition] : slot.gradient;
+        slot.network.zero(gradient);
         int from = starts[partition];
         int to = ends[partition];
-        if (from == to) {
-            return new StepResult(slot.gradient, 0, 0, System.nanoTime() - start);
+        double loss = 0;
+        if (from < to) {
+            int[] order = EpochOrder.of(seed, epoch, partition, block.rows);
+            loss = slot.network.accumulateGradient(memory != null ? memory.weights : weights.value(), block.features, block.targets,
+                    order, from, to, gradient, slot.workspace);
         }
-        int[] order = EpochOrder.of(seed, epoch, partition, block.rows);
-        double loss = slot.network.accumulateGradient(weights.value(), block.features, block.targets, order, from, to,
-                slot.gradient, slot.workspace);
-        return new StepResult(slot.gradient, loss, to - from, System.nanoTime() - start);
+        return new StepResult(memory != null ? null : gradient, loss, to - from, System.nanoTime() - start);
     }
 }

@@ -21,9 +21,9 @@ import org.sparkprop.kernels.WeightInit;
 import scala.collection.Iterator;
 
 /**
- * The step loop of DESIGN.md. Per step: broadcast the weights in the compute type; every partition runs its
- * share of the global mini-batch forward and backward ({@link StepTask}); the driver sums (Σgrad, Σloss, n)
- * in partition order, divides by n, adds the L2/L1 terms, clips, checks that all is finite, applies the
+ * The step loop of DESIGN.md. Per step ({@link StepJob}): broadcast the weights in the compute type (in local
+ * mode: hand them over in memory); every partition runs its share of the global mini-batch forward and backward
+ * ({@link StepTask}); the driver sums (Σgrad, Σloss, n) in partition order, divides by n, adds the L2/L1 terms, clips, checks that all is finite, applies the
  * optimizer, and destroys the broadcast. Epochs repeat until the epoch budget, the tolerance or early stopping
  * ends the run. The trainer holds only configuration; a run's state is local to {@link #train}.
  */
@@ -112,88 +112,93 @@ public final class Trainer {
         String metricName = train.schema().labelKind() == LabelKind.REGRESSION ? "rmse" : "accuracy";
         long start = System.nanoTime();
 
-        while (state.epoch < config.epochs() && state.stopReason == null) {
-            int epoch = state.epoch;
-            double rate = Double.NaN;
-            while (state.stepInEpoch < stepsPerEpoch) {
-                int t = state.stepInEpoch;
-                long stepStart = System.nanoTime();
-                rate = config.schedule().rate(state.step, totalSteps, stepsPerEpoch);
-                StepJob.Sums sums = sumGradients(train.blocks(), network, state.weights, epoch, maxRows, plan.starts(t), plan.starts(t + 1),
-                        String.format(Locale.ROOT, "train epoch %d/%d step %d/%d", epoch + 1, config.epochs(), t + 1, stepsPerEpoch),
-                        gradient);
-                for (int i = 0; i < parameters; i++) {
-                    gradient[i] /= sums.rows();
+        StepJob steps = StepJob.open(sc, train.blocks(), network, config.seed(), maxRows);
+        try {
+            while (state.epoch < config.epochs() && state.stopReason == null) {
+                int epoch = state.epoch;
+                double rate = Double.NaN;
+                while (state.stepInEpoch < stepsPerEpoch) {
+                    int t = state.stepInEpoch;
+                    long stepStart = System.nanoTime();
+                    rate = config.schedule().rate(state.step, totalSteps, stepsPerEpoch);
+                    StepJob.Sums sums = steps.run(state.weights, epoch, plan.starts(t), plan.starts(t + 1),
+                            String.format(Locale.ROOT, "train epoch %d/%d step %d/%d", epoch + 1, config.epochs(), t + 1, stepsPerEpoch),
+                            gradient);
+                    for (int i = 0; i < parameters; i++) {
+                        gradient[i] /= sums.rows();
+                    }
+                    if (config.l2() > 0) {
+                        GradientTransforms.addL2(gradient, state.weights, config.l2(), topology);
+                    }
+                    if (config.l1() > 0) {
+                        GradientTransforms.addL1(gradient, state.weights, config.l1(), topology);
+                    }
+                    if (!Double.isFinite(sums.lossSum()) || !GradientTransforms.allFinite(gradient)) {
+                        throw diverged(epoch, t, stepsPerEpoch, state.step, Double.isFinite(sums.lossSum()) ? "gradient is" : "loss is", rate);
+                    }
+                    double norm = config.clipNorm() > 0
+                            ? GradientTransforms.clipByGlobalNorm(gradient, config.clipNorm())
+                            : GradientTransforms.l2Norm(gradient);
+                    if (config.clipValue() > 0) {
+                        GradientTransforms.clipByValue(gradient, config.clipValue());
+                    }
+                    state.optimizer.step(state.weights, gradient, rate);
+                    if (!GradientTransforms.allFinite(state.weights)) {
+                        throw diverged(epoch, t, stepsPerEpoch, state.step, "weights after the update are", rate);
+                    }
+                    state.epochNormSum += norm;
+                    state.epochLoss += sums.lossSum();
+                    state.epochRows += sums.rows();
+                    state.epochStepSeconds += (System.nanoTime() - stepStart) / 1e9;
+                    state.stepInEpoch++;
+                    state.step++;
+                    listener.onStep(epoch + 1, config.epochs(), t + 1, stepsPerEpoch, state.epochLoss / state.epochRows,
+                            state.epochRows / state.epochStepSeconds);
+                    if (store != null && state.stepInEpoch < stepsPerEpoch && state.step % checkpoints.everySteps() == 0) {
+                        store.save(state, elapsed(state, start));
+                    }
                 }
-                if (config.l2() > 0) {
-                    GradientTransforms.addL2(gradient, state.weights, config.l2(), topology);
+                state.stepSeconds += state.epochStepSeconds;
+                state.rowsProcessed += state.epochRows;
+                double trainLoss = state.epochLoss / state.epochRows;
+
+                double validationLoss = Double.NaN;
+                double validationMetric = Double.NaN;
+                if (validation != null) {
+                    Metrics m = Evaluator.evaluate(sc, topology, config.precision(), state.weights, validation.schema(), validation.blocks(),
+                            String.format(Locale.ROOT, "validate epoch %d/%d", epoch + 1, config.epochs()));
+                    validationLoss = m.loss();
+                    validationMetric = m.headline();
                 }
-                if (config.l1() > 0) {
-                    GradientTransforms.addL1(gradient, state.weights, config.l1(), topology);
+                EpochRecord record = new EpochRecord(epoch + 1, trainLoss, validationLoss, validationMetric,
+                        state.epochRows / state.epochStepSeconds, elapsed(state, start), rate, state.epochNormSum / stepsPerEpoch);
+                state.history.add(record);
+                listener.onEpoch(record, config.epochs(), metricName);
+
+                if (earlyStopping) {
+                    if (validationLoss < state.bestValidationLoss) {
+                        state.bestValidationLoss = validationLoss;
+                        state.bestWeights = state.weights.clone();
+                        state.bestEpoch = epoch + 1;
+                    } else if (epoch + 1 - state.bestEpoch >= config.patience()) {
+                        state.stopReason = "early stopping";
+                    }
+                } else {
+                    state.bestEpoch = epoch + 1;
                 }
-                if (!Double.isFinite(sums.lossSum()) || !GradientTransforms.allFinite(gradient)) {
-                    throw diverged(epoch, t, stepsPerEpoch, state.step, Double.isFinite(sums.lossSum()) ? "gradient is" : "loss is", rate);
+                if (state.stopReason == null && config.tolerance() > 0 && !Double.isNaN(state.previousLoss)
+                        && (state.previousLoss - trainLoss) / Math.max(Math.abs(state.previousLoss), Double.MIN_NORMAL) < config.tolerance()) {
+                    state.stopReason = "converged";
                 }
-                double norm = config.clipNorm() > 0
-                        ? GradientTransforms.clipByGlobalNorm(gradient, config.clipNorm())
-                        : GradientTransforms.l2Norm(gradient);
-                if (config.clipValue() > 0) {
-                    GradientTransforms.clipByValue(gradient, config.clipValue());
-                }
-                state.optimizer.step(state.weights, gradient, rate);
-                if (!GradientTransforms.allFinite(state.weights)) {
-                    throw diverged(epoch, t, stepsPerEpoch, state.step, "weights after the update are", rate);
-                }
-                state.epochNormSum += norm;
-                state.epochLoss += sums.lossSum();
-                state.epochRows += sums.rows();
-                state.epochStepSeconds += (System.nanoTime() - stepStart) / 1e9;
-                state.stepInEpoch++;
-                state.step++;
-                listener.onStep(epoch + 1, config.epochs(), t + 1, stepsPerEpoch, state.epochLoss / state.epochRows,
-                        state.epochRows / state.epochStepSeconds);
-                if (store != null && state.stepInEpoch < stepsPerEpoch && state.step % checkpoints.everySteps() == 0) {
+                state.previousLoss = trainLoss;
+                state.epoch++;
+                state.startEpoch();
+                if (store != null) {
                     store.save(state, elapsed(state, start));
                 }
             }
-            state.stepSeconds += state.epochStepSeconds;
-            state.rowsProcessed += state.epochRows;
-            double trainLoss = state.epochLoss / state.epochRows;
-
-            double validationLoss = Double.NaN;
-            double validationMetric = Double.NaN;
-            if (validation != null) {
-                Metrics m = Evaluator.evaluate(sc, topology, config.precision(), state.weights, validation.schema(), validation.blocks(),
-                        String.format(Locale.ROOT, "validate epoch %d/%d", epoch + 1, config.epochs()));
-                validationLoss = m.loss();
-                validationMetric = m.headline();
-            }
-            EpochRecord record = new EpochRecord(epoch + 1, trainLoss, validationLoss, validationMetric,
-                    state.epochRows / state.epochStepSeconds, elapsed(state, start), rate, state.epochNormSum / stepsPerEpoch);
-            state.history.add(record);
-            listener.onEpoch(record, config.epochs(), metricName);
-
-            if (earlyStopping) {
-                if (validationLoss < state.bestValidationLoss) {
-                    state.bestValidationLoss = validationLoss;
-                    state.bestWeights = state.weights.clone();
-                    state.bestEpoch = epoch + 1;
-                } else if (epoch + 1 - state.bestEpoch >= config.patience()) {
-                    state.stopReason = "early stopping";
-                }
-            } else {
-                state.bestEpoch = epoch + 1;
-            }
-            if (state.stopReason == null && config.tolerance() > 0 && !Double.isNaN(state.previousLoss)
-                    && (state.previousLoss - trainLoss) / Math.max(Math.abs(state.previousLoss), Double.MIN_NORMAL) < config.tolerance()) {
-                state.stopReason = "converged";
-            }
-            state.previousLoss = trainLoss;
-            state.epoch++;
-            state.startEpoch();
-            if (store != null) {
-                store.save(state, elapsed(state, start));
-            }
+        } finally {
+            steps.close();
         }
         double[] finalWeights = state.bestWeights != null ? state.bestWeights : state.weights;
         String stopReason = state.stopReason != null ? state.stopReason : "epochs";
@@ -214,10 +219,12 @@ public final class Trainer {
         return state.elapsedBefore + (System.nanoTime() - start) / 1e9;
     }
 
-    /** One step's Spark job ({@link StepJob#run}) with this run's seed. */
-    StepJob.Sums sumGradients(JavaRDD<Block> blocks, Network<Object> network, double[] weights, int epoch,
-                              int maxRows, int[] starts, int[] ends, String description, double[] gradientSum) {
-        return StepJob.run(sc, blocks, network, weights, config.seed(), epoch, maxRows, starts, ends, description, gradientSum);
+    /** One step in a Spark job of its own ({@link StepJob}), with this run's seed, in memory or not. */
+    StepJob.Sums sumGradients(JavaRDD<Block> blocks, Network<Object> network, double[] weights, int epoch, int maxRows,
+                              int[] starts, int[] ends, boolean inMemory, String description, double[] gradientSum) {
+        try (StepJob steps = StepJob.open(sc, blocks, network, config.seed(), maxRows, inMemory)) {
+            return steps.run(weights, epoch, starts, ends, description, gradientSum);
+        }
     }
 
     /** Rows in each partition's block; also the job that puts the blocks into the cache. */

@@ -112,7 +112,7 @@ class TrainerTest {
             }
             double[] gradient = new double[topology.parameterCount()];
             StepJob.Sums sums = trainer.sumGradients(data.blocks(), (Network<Object>) (Network<?>) network, weights, 0,
-                    Trainer.MAX_CHUNK_ROWS, starts, ends, "test gradient", gradient);
+                    Trainer.MAX_CHUNK_ROWS, starts, ends, false, "test gradient", gradient);
             assertEquals(n, sums.rows());
             assertEquals(expectedLoss, sums.lossSum(), 1e-9 * Math.abs(expectedLoss));
             for (int i = 0; i < gradient.length; i++) {
@@ -120,8 +120,40 @@ class TrainerTest {
                 assertTrue(Math.abs(expected[i] - gradient[i]) <= 1e-6 * scale,
                         partitions + " partitions, parameter " + i + ": " + gradient[i] + " vs " + expected[i]);
             }
+            // local mode's in-memory hand-over sums the same partitions' gradients in the same order: the same bits
+            double[] inMemory = new double[topology.parameterCount()];
+            StepJob.Sums memorySums = trainer.sumGradients(data.blocks(), (Network<Object>) (Network<?>) network, weights, 0,
+                    Trainer.MAX_CHUNK_ROWS, starts, ends, true, "test gradient in memory", inMemory);
+            assertArrayEquals(gradient, inMemory, partitions + " partitions");
+            assertEquals(sums.lossSum(), memorySums.lossSum(), 0.0);
+            assertEquals(sums.rows(), memorySums.rows());
             data.unpersist();
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void floatStepsInMemoryEqualStepsThroughBroadcastAndResults() {
+        JavaSparkContext sc = TestSpark.context();
+        float[][] rows = classificationRows(150, 3);
+        Trainer trainer = new Trainer(sc, base().build());
+        Topology topology = trainer.topologyFor(classSchema());
+        Network<Object> network = (Network<Object>) Network.create(topology, Precision.FLOAT);
+        double[] weights = new double[topology.parameterCount()];
+        WeightInit.initialize(topology, 8, weights);
+        Dataset data = dataset(sc, rows[0], rows[1], FEATURES, 1, classSchema(), 3);
+        BatchPlan plan = BatchPlan.of(new int[] {50, 50, 50}, 40);
+        for (int t = 0; t < plan.steps(); t++) {
+            double[] viaSpark = new double[topology.parameterCount()];
+            double[] inMemory = new double[topology.parameterCount()];
+            StepJob.Sums a = trainer.sumGradients(data.blocks(), network, weights, 1, 16, plan.starts(t), plan.starts(t + 1), false, "spark", viaSpark);
+            StepJob.Sums b = trainer.sumGradients(data.blocks(), network, weights, 1, 16, plan.starts(t), plan.starts(t + 1), true, "memory", inMemory);
+            assertArrayEquals(viaSpark, inMemory, "step " + t);
+            assertEquals(a.lossSum(), b.lossSum(), 0.0);
+            assertEquals(a.rows(), b.rows());
+            assertTrue(a.rows() > 0 && Arrays.stream(viaSpark).anyMatch(g -> g != 0), "a step with rows has a gradient");
+        }
+        data.unpersist();
     }
 
     @Test
