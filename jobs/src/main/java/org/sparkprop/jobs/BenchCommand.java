@@ -12,9 +12,11 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -51,7 +53,9 @@ import scala.collection.Iterator;
  * shapes, native and Java; (2) sparkprop's forward and backward pass on one core as a fraction of the same gemm
  * calls alone; (3) Spark's bare-job time against a training step's overhead (step time minus its slowest task's
  * compute); (4) training throughput and time to a target accuracy of sparkprop against Spark MLlib's
- * MultilayerPerceptronClassifier on the built-in digits. Prints a table and writes the same figures as JSON.
+ * MultilayerPerceptronClassifier on the built-in digits, MLlib as installed (in a JVM of its own, on the BLAS netlib
+ * finds there) and MLlib in this JVM (on sparkprop's BLAS: netlib chooses once per JVM). Prints a table and writes
+ * the same figures as JSON.
  */
 final class BenchCommand implements Main.Command {
     /** Global batch of the step-overhead steps: small, so that a step is mostly overhead. */
@@ -133,6 +137,8 @@ final class BenchCommand implements Main.Command {
                         + " [" + q.throughputBatch() + "])")
                 .value("throughput-epochs", "N", "epochs of that run (default " + d.throughputEpochs() + " [" + q.throughputEpochs() + "])")
                 .value("mllib-iterations", "N", "MLlib's most L-BFGS iterations (default " + d.mllibIterations() + " [" + q.mllibIterations() + "])")
+                .value("mllib", "WHERE", "where MLlib runs: own-jvm (as installed: a JVM of its own, with the BLAS netlib finds "
+                        + "there), same-jvm (this JVM, on sparkprop's BLAS) or both (default both)")
                 .value("master", "URL", "Spark master (default: spark-submit's, else " + SparkRuntime.DEFAULT_MASTER + ")");
     }
 
@@ -141,6 +147,7 @@ final class BenchCommand implements Main.Command {
         Settings settings = (o.has("quick") ? Settings.QUICK : Settings.FULL).with(o);
         String output = o.string("output");
         boolean overwrite = o.has("overwrite");
+        MllibRuns mllibRuns = o.get("mllib", MllibRuns::parse, MllibRuns.BOTH);
         HadoopFiles.checkAbsent(output, overwrite, "output", DataFlags.hadoopConf());
 
         ObjectNode json = new ObjectMapper().createObjectNode();
@@ -172,8 +179,22 @@ final class BenchCommand implements Main.Command {
         }
         ObjectNode endToEnd = (ObjectNode) json.get("end_to_end");
         int[] layers = endToEndNetwork(settings, trainBlocks.get(0).inputs, endToEnd.get("sparkprop").get("classes").asInt());
-        MllibPeer.Result mllib = MllibPeer.trainAndEvaluate(master, layers, settings.mllibIterations(), SEED, trainBlocks, testBlocks);
-        compare(endToEnd, mllib, layers, trainBlocks.stream().mapToLong(b -> b.rows).sum(), settings, table);
+        MllibPeer.Rows trainRows = MllibPeer.Rows.of(trainBlocks);
+        MllibPeer.Rows testRows = MllibPeer.Rows.of(testBlocks);
+        List<Peer> peers = new ArrayList<>();
+        UserException ownJvmFailure = null;
+        if (mllibRuns.ownJvm()) {
+            try {
+                peers.add(Peer.ownJvm(MllibPeer.inOwnJvm(master, layers, settings.mllibIterations(), SEED, trainRows, testRows), null));
+            } catch (UserException e) {
+                ownJvmFailure = e;
+                peers.add(Peer.ownJvm(null, e.getMessage()));
+            }
+        }
+        if (mllibRuns.sameJvm()) {
+            peers.add(Peer.sameJvm(MllibPeer.inThisJvm(master, layers, settings.mllibIterations(), SEED, trainRows, testRows)));
+        }
+        compare(endToEnd, peers, layers, trainRows.count(), settings, table);
 
         String text;
         try {
@@ -184,6 +205,54 @@ final class BenchCommand implements Main.Command {
         HadoopFiles.writeTextAtomically(output, overwrite, DataFlags.hadoopConf(), writer -> writer.write(text + "\n"));
         out.println();
         out.println("results written to " + output);
+        if (ownJvmFailure != null) {
+            throw ownJvmFailure;
+        }
+    }
+
+    /** {@code --mllib}: where MLlib runs. */
+    enum MllibRuns {
+        OWN_JVM, SAME_JVM, BOTH;
+
+        static MllibRuns parse(String raw) {
+            return switch (raw) {
+                case "own-jvm" -> OWN_JVM;
+                case "same-jvm" -> SAME_JVM;
+                case "both" -> BOTH;
+                default -> throw new IllegalArgumentException("expected own-jvm, same-jvm or both");
+            };
+        }
+
+        boolean ownJvm() {
+            return this != SAME_JVM;
+        }
+
+        boolean sameJvm() {
+            return this != OWN_JVM;
+        }
+    }
+
+    /**
+     * One MLlib run of section 4.
+     *
+     * @param key    its object in the JSON's end_to_end
+     * @param jvm    "own" or "same", in the JSON
+     * @param label  its name in the table
+     * @param header its column's heading
+     * @param where  the JVM it ran in, in the table
+     * @param result its figures, or null when it failed
+     * @param error  why it failed, or null
+     */
+    private record Peer(String key, String jvm, String label, String header, String where, MllibPeer.Result result, String error) {
+        static Peer ownJvm(MllibPeer.Result result, String error) {
+            return new Peer("mllib_own_jvm", "own", "(a) MLlib as installed", "(a) MLlib as installed", "in a JVM of its own",
+                    result, error);
+        }
+
+        static Peer sameJvm(MllibPeer.Result result) {
+            return new Peer("mllib_same_jvm", "same", "(b) MLlib on sparkprop's BLAS", "(b) on sparkprop's BLAS",
+                    "in this JVM after sparkprop", result, null);
+        }
     }
 
     // ---- 1. BLAS ----
@@ -371,53 +440,98 @@ final class BenchCommand implements Main.Command {
         return layers;
     }
 
-    /** Adds MLlib's figures and the ratios to {@code endToEnd} (Modified) and prints the comparison. */
-    private static void compare(ObjectNode endToEnd, MllibPeer.Result mllib, int[] layers, long trainRows, Settings settings,
-                                Table table) {
+    /**
+     * Adds each MLlib run's figures and sparkprop's ratios against it to {@code endToEnd} (Modified) and prints
+     * the comparison: throughput, and time to the accuracy that run reached.
+     */
+    private static void compare(ObjectNode endToEnd, List<Peer> peers, int[] layers, long trainRows, Settings settings, Table table) {
         ObjectNode ours = (ObjectNode) endToEnd.get("sparkprop");
         ObjectNode throughput = (ObjectNode) endToEnd.get("sparkprop_throughput");
         endToEnd.put("data", settings.trainData());
         endToEnd.put("train_rows", trainRows);
         endToEnd.put("test_data", settings.testData());
         endToEnd.put("network", name(layers) + " (sigmoid hidden layers, softmax output)");
-        ObjectNode peer = endToEnd.putObject("mllib");
-        peer.put("solver", "l-bfgs");
-        peer.put("iterations", mllib.iterations());
-        peer.put("train_seconds", mllib.seconds());
-        // an L-BFGS iteration passes over every row (its line search may evaluate more than once)
-        double peerRowsPerSecond = trainRows * (double) mllib.iterations() / mllib.seconds();
-        peer.put("rows_per_second", peerRowsPerSecond);
-        peer.put("accuracy", mllib.accuracy());
-        double target = mllib.accuracy();
-        endToEnd.put("target_accuracy", target);
-        double toTarget = Double.NaN;
-        for (var epoch : ours.get("history")) {
-            if (epoch.get("accuracy").asDouble() >= target) {
-                toTarget = epoch.get("elapsed_seconds").asDouble();
-                break;
+        double oursRowsPerSecond = throughput.get("rows_per_second").asDouble();
+        double[] peerRowsPerSecond = new double[peers.size()];
+        for (int p = 0; p < peers.size(); p++) {
+            Peer peer = peers.get(p);
+            ObjectNode n = endToEnd.putObject(peer.key());
+            n.put("jvm", peer.jvm());
+            if (peer.result() == null) {
+                n.put("error", peer.error());
+                continue;
             }
+            MllibPeer.Result mllib = peer.result();
+            n.put("blas", mllib.blas());
+            n.put("solver", "l-bfgs");
+            n.put("iterations", mllib.iterations());
+            n.put("train_seconds", mllib.seconds());
+            // an L-BFGS iteration passes over every row (its line search may evaluate more than once)
+            peerRowsPerSecond[p] = trainRows * (double) mllib.iterations() / mllib.seconds();
+            n.put("rows_per_second", peerRowsPerSecond[p]);
+            n.put("accuracy", mllib.accuracy());
+            putFigure(n, "seconds_to_target", mllib.seconds());
+            // the target: this run's final accuracy
+            double oursToTarget = secondsTo(ours, mllib.accuracy());
+            putFigure(n, "sparkprop_seconds_to_target", oursToTarget);
+            n.put("rows_per_second_ratio", oursRowsPerSecond / peerRowsPerSecond[p]);
+            putFigure(n, "time_to_target_ratio", mllib.seconds() / oursToTarget);
         }
-        putFigure(ours, "seconds_to_target", toTarget);
-        putFigure(peer, "seconds_to_target", mllib.seconds());
-        double rowsRatio = throughput.get("rows_per_second").asDouble() / peerRowsPerSecond;
-        double timeRatio = mllib.seconds() / toTarget;
-        endToEnd.put("rows_per_second_ratio", rowsRatio);
-        putFigure(endToEnd, "time_to_target_ratio", timeRatio);
 
         table.title(String.format(Locale.ROOT, "4. end to end: %s (%d rows), %s sigmoid-softmax, accuracy on %s", settings.trainData(),
                 trainRows, name(layers), settings.testData()));
-        table.row("%-26s %26s %26s %9s", "", "sparkprop (" + ours.get("optimizer").asText() + ")", "MLlib MLP (l-bfgs)", "ratio");
-        table.row("%-26s %26s %26s %9s", "training rows/s", fixed(throughput.get("rows_per_second").asDouble(), 0)
-                + " (batch " + settings.throughputBatch() + ")", fixed(peerRowsPerSecond, 0) + " (all rows)", fixed(rowsRatio, 1) + "×");
-        table.row("%-26s %26s %26s %9s", "", fixed(ours.get("rows_per_second").asDouble(), 0) + " (batch " + settings.batchSize() + ")",
-                "", "");
-        table.row("%-26s %26s %26s %9s", "training (batch " + settings.batchSize() + ")",
-                ours.get("epochs").asInt() + " epochs, " + fixed(ours.get("train_seconds").asDouble(), 1) + " s",
-                mllib.iterations() + " iterations, " + fixed(mllib.seconds(), 1) + " s", "");
-        table.row("%-26s %26s %26s %9s", "test accuracy", fixed(ours.get("accuracy").asDouble(), 4), fixed(mllib.accuracy(), 4), "");
-        table.row("%-26s %26s %26s %9s", "seconds to accuracy " + fixed(target, 4),
-                Double.isNaN(toTarget) ? "not reached" : fixed(toTarget, 2), fixed(mllib.seconds(), 2),
-                Double.isNaN(timeRatio) ? "" : fixed(timeRatio, 1) + "×");
+        for (Peer peer : peers) {
+            table.row("%s, %s: %s", peer.label(), peer.where(), peer.result() != null ? peer.result().blas() : "failed");
+        }
+        String format = "%-26s %22s" + " %24s %7s".repeat(peers.size());
+        List<Object[]> rows = new ArrayList<>();
+        rows.add(cells(peers, "", "sparkprop (" + ours.get("optimizer").asText() + ")", p -> new String[] {peers.get(p).header(), "ratio"}));
+        rows.add(cells(peers, "training rows/s", fixed(oursRowsPerSecond, 0) + " (batch " + settings.throughputBatch() + ")",
+                p -> peers.get(p).result() == null ? new String[] {"failed", ""} : new String[] {fixed(peerRowsPerSecond[p], 0)
+                        + " (all rows)", fixed(oursRowsPerSecond / peerRowsPerSecond[p], 1) + "×"}));
+        rows.add(cells(peers, "", fixed(ours.get("rows_per_second").asDouble(), 0) + " (batch " + settings.batchSize() + ")",
+                p -> new String[] {"", ""}));
+        rows.add(cells(peers, "training (batch " + settings.batchSize() + ")",
+                ours.get("epochs").asInt() + " epochs, " + fixed(ours.get("train_seconds").asDouble(), 1) + " s", p -> {
+                    MllibPeer.Result r = peers.get(p).result();
+                    return new String[] {r == null ? "" : r.iterations() + " iterations, " + fixed(r.seconds(), 1) + " s", ""};
+                }));
+        rows.add(cells(peers, "test accuracy", fixed(ours.get("accuracy").asDouble(), 4), p -> {
+            MllibPeer.Result r = peers.get(p).result();
+            return new String[] {r == null ? "" : fixed(r.accuracy(), 4), ""};
+        }));
+        // a row per distinct target, each run's final accuracy: two BLAS libraries may round their way to different ones
+        List<Double> targets = peers.stream().filter(p -> p.result() != null).map(p -> p.result().accuracy()).distinct().toList();
+        for (double target : targets) {
+            double toTarget = secondsTo(ours, target);
+            rows.add(cells(peers, "seconds to accuracy " + fixed(target, 4), Double.isNaN(toTarget) ? "not reached" : fixed(toTarget, 2), p -> {
+                MllibPeer.Result r = peers.get(p).result();
+                return r == null || r.accuracy() != target ? new String[] {"", ""}
+                        : new String[] {fixed(r.seconds(), 2), Double.isNaN(toTarget) ? "" : fixed(r.seconds() / toTarget, 1) + "×"};
+            }));
+        }
+        for (Object[] row : rows) {
+            table.row(format, row);
+        }
+    }
+
+    /** A row's cells: its label, sparkprop's, then two (a figure, a ratio) per MLlib run, from {@code peerCells} of the run's index. */
+    private static Object[] cells(List<Peer> peers, String label, String ours, IntFunction<String[]> peerCells) {
+        List<Object> cells = new ArrayList<>(List.of(label, ours));
+        for (int p = 0; p < peers.size(); p++) {
+            cells.addAll(List.of(peerCells.apply(p)));
+        }
+        return cells.toArray();
+    }
+
+    /** Seconds from sparkprop's start to the first epoch whose test accuracy reaches {@code target}; NaN if none does. */
+    private static double secondsTo(ObjectNode ours, double target) {
+        for (var epoch : ours.get("history")) {
+            if (epoch.get("accuracy").asDouble() >= target) {
+                return epoch.get("elapsed_seconds").asDouble();
+            }
+        }
+        return Double.NaN;
     }
 
     // ---- the machine ----

@@ -2,6 +2,7 @@ package org.sparkprop.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,8 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.driver.UserException;
 
 /**
  * {@code sparkprop bench --quick} end to end, in-process with Spark in local[2]: it prints every section of the
@@ -54,11 +58,37 @@ class BenchTest {
                 "step_overhead_ms", "overhead_to_bare_job", "cached_bytes", "raw_float_bytes", "cached_to_raw");
 
         JsonNode endToEnd = results.get("end_to_end");
-        assertPositive(endToEnd, "train_rows", "target_accuracy", "rows_per_second_ratio", "time_to_target_ratio");
-        assertPositive(endToEnd.get("sparkprop"), "epochs", "train_seconds", "rows_per_second", "accuracy", "seconds_to_target");
+        assertPositive(endToEnd, "train_rows");
+        assertPositive(endToEnd.get("sparkprop"), "epochs", "train_seconds", "rows_per_second", "accuracy");
         assertPositive(endToEnd.get("sparkprop_throughput"), "batch_size", "epochs", "train_seconds", "rows_per_second");
-        assertPositive(endToEnd.get("mllib"), "iterations", "train_seconds", "rows_per_second", "accuracy", "seconds_to_target");
         assertEquals(endToEnd.get("sparkprop").get("epochs").asInt(), endToEnd.get("sparkprop").get("history").size());
+        for (String peer : List.of("mllib_own_jvm", "mllib_same_jvm")) {
+            JsonNode mllib = endToEnd.get(peer);
+            assertTrue(mllib != null && !mllib.has("error"), peer + " in " + endToEnd);
+            assertPositive(mllib, "iterations", "train_seconds", "rows_per_second", "accuracy", "seconds_to_target", "rows_per_second_ratio");
+            assertTrue(mllib.get("blas").asText().matches("(native|java) \\(dev\\.ludovic\\.netlib\\.blas\\.\\w+\\).*"), mllib.toString());
+            assertTrue(r.out().contains(mllib.get("blas").asText()), "the table names " + peer + "'s BLAS:\n" + r.out());
+        }
+        // the JVM of its own must not see sparkprop's OpenBLAS (Blas copies it to a sparkprop-openblas-* directory)
+        assertFalse(endToEnd.get("mllib_own_jvm").get("blas").asText().contains("sparkprop-openblas"), endToEnd.toString());
+        assertEquals("own", endToEnd.get("mllib_own_jvm").get("jvm").asText());
+        assertEquals("same", endToEnd.get("mllib_same_jvm").get("jvm").asText());
+    }
+
+    @Test
+    void aFailingMllibJvmIsOneSentence() throws IOException {
+        MllibPeer.Rows rows = new MllibPeer.Rows(2, new int[] {0, 1}, new float[] {0, 1, 1, 0});
+        UserException e = assertThrows(UserException.class,
+                () -> MllibPeer.inOwnJvm("no-such-master", new int[] {2, 2}, 1, 1, rows, rows));
+        assertTrue(e.getMessage().startsWith("MLlib in a JVM of its own failed (exit status 1): "), e.getMessage());
+        assertTrue(e.getMessage().contains("no-such-master"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        Matcher log = Pattern.compile("its output is in (\\S+) \\(").matcher(e.getMessage());
+        assertTrue(log.find(), e.getMessage());
+        Path file = Path.of(log.group(1));
+        assertTrue(Files.readString(file).contains("no-such-master"), "the log it names holds the failure");
+        Files.delete(file);
+        Files.delete(file.getParent());
     }
 
     @Test
@@ -67,6 +97,8 @@ class BenchTest {
         assertEquals(Main.USER_ERROR, r.status());
         assertEquals("sparkprop: --seconds must be in (0, 600], got 0.0\n", r.err());
         assertFalse(Files.exists(dir.resolve("x.json")));
+        r = CliTest.run("bench", "--quick", "--mllib", "elsewhere", "--output", dir.resolve("x.json").toString());
+        assertEquals("sparkprop: --mllib 'elsewhere': expected own-jvm, same-jvm or both\n", r.err());
     }
 
     private static void assertPositive(JsonNode node, String... fields) {
