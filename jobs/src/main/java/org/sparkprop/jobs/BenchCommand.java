@@ -341,25 +341,42 @@ final class BenchCommand implements Main.Command {
         WeightInit.initialize(topology, SEED, weights);
         double[] gradient = new double[topology.parameterCount()];
         int warmUp = Math.max(1, settings.steps() / 5);
+        // local mode: the steps as training runs them (in memory) and as on a cluster (broadcast and task results)
+        boolean local = sc.sc().isLocal();
+        StepJob[] ways = local
+                ? new StepJob[] {StepJob.open(sc, train.blocks(), network, SEED, plan.largestShare(), true),
+                        StepJob.open(sc, train.blocks(), network, SEED, plan.largestShare(), false)}
+                : new StepJob[] {StepJob.open(sc, train.blocks(), network, SEED, plan.largestShare(), false)};
+        String[] names = local ? new String[] {"in memory (local mode)", "broadcast and task results (as on a cluster)"}
+                : new String[] {"broadcast and task results"};
         double[] bare = new double[settings.steps()];
-        double[] step = new double[settings.steps()];
-        double[] slowest = new double[settings.steps()];
-        double[] overhead = new double[settings.steps()];
-        for (int i = -warmUp; i < settings.steps(); i++) {
-            // alternating, so that both see the same conditions
-            long start = System.nanoTime();
-            SparkJobs.runOnPartitions(sc, train.blocks(), new NoOp(), Integer.class, "bench: bare job");
-            long bareNanos = System.nanoTime() - start;
-            int t = Math.floorMod(i, plan.steps());
-            start = System.nanoTime();
-            StepJob.Sums sums = StepJob.run(sc, train.blocks(), network, weights, SEED, 0, plan.largestShare(), plan.starts(t),
-                    plan.starts(t + 1), "bench: step", gradient);
-            long stepNanos = System.nanoTime() - start;
-            if (i >= 0) {
-                bare[i] = bareNanos / 1e6;
-                step[i] = stepNanos / 1e6;
-                slowest[i] = sums.slowestComputeNanos() / 1e6;
-                overhead[i] = (stepNanos - sums.slowestComputeNanos()) / 1e6;
+        double[][] step = new double[ways.length][settings.steps()];
+        double[][] slowest = new double[ways.length][settings.steps()];
+        double[][] overhead = new double[ways.length][settings.steps()];
+        try {
+            for (int i = -warmUp; i < settings.steps(); i++) {
+                // taking turns, so that all see the same conditions
+                long start = System.nanoTime();
+                SparkJobs.runOnPartitions(sc, train.blocks(), new NoOp(), Integer.class, "bench: bare job");
+                long bareNanos = System.nanoTime() - start;
+                int t = Math.floorMod(i, plan.steps());
+                for (int w = 0; w < ways.length; w++) {
+                    start = System.nanoTime();
+                    StepJob.Sums sums = ways[w].run(weights, 0, plan.starts(t), plan.starts(t + 1), "bench: step", gradient);
+                    long stepNanos = System.nanoTime() - start;
+                    if (i >= 0) {
+                        step[w][i] = stepNanos / 1e6;
+                        slowest[w][i] = sums.slowestComputeNanos() / 1e6;
+                        overhead[w][i] = (stepNanos - sums.slowestComputeNanos()) / 1e6;
+                    }
+                }
+                if (i >= 0) {
+                    bare[i] = bareNanos / 1e6;
+                }
+            }
+        } finally {
+            for (StepJob way : ways) {
+                way.close();
             }
         }
         ObjectNode n = new ObjectMapper().createObjectNode();
@@ -370,10 +387,16 @@ final class BenchCommand implements Main.Command {
         n.put("partitions", rowsPerPartition.length);
         n.put("steps", settings.steps());
         n.put("bare_job_ms", median(bare));
-        n.put("step_ms", median(step));
-        n.put("slowest_task_compute_ms", median(slowest));
-        n.put("step_overhead_ms", median(overhead));
-        n.put("overhead_to_bare_job", median(overhead) / median(bare));
+        ArrayNode waysJson = n.putArray("ways");
+        for (int w = 0; w < ways.length; w++) {
+            ObjectNode way = waysJson.addObject();
+            way.put("way", names[w]);
+            way.put("in_memory", ways[w].inMemory());
+            way.put("step_ms", median(step[w]));
+            way.put("slowest_task_compute_ms", median(slowest[w]));
+            way.put("step_overhead_ms", median(overhead[w]));
+            way.put("overhead_to_bare_job", median(overhead[w]) / median(bare));
+        }
         RDDInfo cached = Arrays.stream(sc.sc().getRDDStorageInfo()).filter(i -> i.id() == train.blocks().id()).findFirst().orElseThrow();
         long raw = 4L * train.rows() * (train.schema().numFeatures() + train.schema().targetWidth());
         n.put("cached_bytes", cached.memSize());
@@ -383,10 +406,13 @@ final class BenchCommand implements Main.Command {
                         + "%d partitions; medians of %d", name(sizes), topology.parameterCount(), STEP_BATCH,
                 rowsPerPartition.length, settings.steps()));
         table.row("%-44s %9s ms", "bare job (runJob, a named no-op function)", fixed(median(bare), 2));
-        table.row("%-44s %9s ms", "training step", fixed(median(step), 2));
-        table.row("%-44s %9s ms", "its slowest task's compute", fixed(median(slowest), 2));
-        table.row("%-44s %9s ms  = %s × the bare job", "step overhead (step − slowest task's compute)", fixed(median(overhead), 2),
-                fixed(median(overhead) / median(bare), 2));
+        for (int w = 0; w < ways.length; w++) {
+            table.row("training step, %s", names[w]);
+            table.row("  %-42s %9s ms", "step", fixed(median(step[w]), 2));
+            table.row("  %-42s %9s ms", "its slowest task's compute", fixed(median(slowest[w]), 2));
+            table.row("  %-42s %9s ms  = %s × the bare job", "overhead (step − slowest task's compute)", fixed(median(overhead[w]), 2),
+                    fixed(median(overhead[w]) / median(bare), 2));
+        }
         table.row("%-44s %,9d bytes = %s × the raw floats", "cached training blocks (Spark's storage info)", cached.memSize(),
                 fixed(cached.memSize() / (double) raw, 4));
         return n;

@@ -54,8 +54,14 @@ class BenchTest {
         for (JsonNode pass : kernels) {
             assertPositive(pass, "rows", "pass_gflops", "gemm_gflops", "fraction_of_gemm");
         }
-        assertPositive(results.get("step"), "parameters", "partitions", "steps", "bare_job_ms", "step_ms", "slowest_task_compute_ms",
-                "step_overhead_ms", "overhead_to_bare_job", "cached_bytes", "raw_float_bytes", "cached_to_raw");
+        JsonNode step = results.get("step");
+        assertPositive(step, "parameters", "partitions", "steps", "bare_job_ms", "cached_bytes", "raw_float_bytes", "cached_to_raw");
+        assertEquals(2, step.get("ways").size(), "local mode measures the step in memory and as on a cluster: " + step);
+        assertTrue(step.get("ways").get(0).get("in_memory").asBoolean());
+        assertFalse(step.get("ways").get(1).get("in_memory").asBoolean());
+        for (JsonNode way : step.get("ways")) {
+            assertPositive(way, "step_ms", "slowest_task_compute_ms", "step_overhead_ms", "overhead_to_bare_job");
+        }
 
         JsonNode endToEnd = results.get("end_to_end");
         assertPositive(endToEnd, "train_rows");

@@ -59,8 +59,8 @@ public final class StepJob implements AutoCloseable {
         return new StepJob(sc, blocks, network, seed, maxRows, inMemory);
     }
 
-    /** As {@link #open}, with the way chosen by the caller (tests compare both; in memory needs local mode). */
-    static StepJob open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, boolean inMemory) {
+    /** As {@link #open}, with the way chosen by the caller (to compare both); in memory needs local mode. */
+    public static StepJob open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, boolean inMemory) {
         return new StepJob(sc, blocks, network, seed, maxRows, inMemory);
     }
 
@@ -106,14 +106,6 @@ public final class StepJob implements AutoCloseable {
     public void close() {
         if (handOver != null) {
             handOver.close();
-        }
-    }
-
-    /** One step in a job of its own ({@link #open}, {@link #run}, {@link #close}). */
-    public static Sums run(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, double[] weights, long seed,
-                           int epoch, int maxRows, int[] starts, int[] ends, String description, double[] gradientSum) {
-        try (StepJob job = open(sc, blocks, network, seed, maxRows)) {
-            return job.run(weights, epoch, starts, ends, description, gradientSum);
         }
     }
 }
