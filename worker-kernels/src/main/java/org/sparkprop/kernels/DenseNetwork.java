@@ -61,6 +61,24 @@ abstract class DenseNetwork<A> implements Network<A> {
         return Math.copySign((1 - e) / (1 + e), z);
     }
 
+    @Override
+    public final void castInto(double[] values, A target) {
+        sameLength("castInto", values.length, length(target));
+        castInto(values, target, 0, values.length);
+    }
+
+    @Override
+    public final void addTo(A values, double[] target) {
+        sameLength("addTo", length(values), target.length);
+        addTo(values, target, 0, target.length);
+    }
+
+    private static void sameLength(String operation, int values, int target) {
+        if (values != target) {
+            throw new IllegalArgumentException(operation + ": values has " + values + " elements, target " + target);
+        }
+    }
+
     // ---- element-wise kernels of the compute type; shapes column-major, one column per row ----
 
     abstract int length(A values);

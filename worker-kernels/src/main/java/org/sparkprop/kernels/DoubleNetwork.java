@@ -3,6 +3,7 @@ package org.sparkprop.kernels;
 import dev.ludovic.netlib.blas.BLAS;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * {@link Network} in double precision: dgemm, double buffers and gradients.
@@ -21,19 +22,15 @@ final class DoubleNetwork extends DenseNetwork<double[]> {
     }
 
     @Override
-    public void castInto(double[] values, double[] target) {
-        if (values.length != target.length) {
-            throw new IllegalArgumentException("castInto: values has " + values.length + " elements, target " + target.length);
-        }
-        System.arraycopy(values, 0, target, 0, values.length);
+    public void castInto(double[] values, double[] target, int from, int to) {
+        Objects.checkFromToIndex(from, to, Math.min(values.length, target.length));
+        System.arraycopy(values, from, target, from, to - from);
     }
 
     @Override
-    public void addTo(double[] values, double[] target) {
-        if (values.length != target.length) {
-            throw new IllegalArgumentException("addTo: values has " + values.length + " elements, target " + target.length);
-        }
-        for (int i = 0; i < values.length; i++) {
+    public void addTo(double[] values, double[] target, int from, int to) {
+        Objects.checkFromToIndex(from, to, Math.min(values.length, target.length));
+        for (int i = from; i < to; i++) {
             target[i] += values[i];
         }
     }

@@ -3,6 +3,7 @@ package org.sparkprop.kernels;
 import dev.ludovic.netlib.blas.BLAS;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * {@link Network} in single precision: sgemm, float buffers and gradients; losses accumulated in double.
@@ -21,21 +22,17 @@ final class FloatNetwork extends DenseNetwork<float[]> {
     }
 
     @Override
-    public void castInto(double[] values, float[] target) {
-        if (values.length != target.length) {
-            throw new IllegalArgumentException("castInto: values has " + values.length + " elements, target " + target.length);
-        }
-        for (int i = 0; i < values.length; i++) {
+    public void castInto(double[] values, float[] target, int from, int to) {
+        Objects.checkFromToIndex(from, to, Math.min(values.length, target.length));
+        for (int i = from; i < to; i++) {
             target[i] = (float) values[i];
         }
     }
 
     @Override
-    public void addTo(float[] values, double[] target) {
-        if (values.length != target.length) {
-            throw new IllegalArgumentException("addTo: values has " + values.length + " elements, target " + target.length);
-        }
-        for (int i = 0; i < values.length; i++) {
+    public void addTo(float[] values, double[] target, int from, int to) {
+        Objects.checkFromToIndex(from, to, Math.min(values.length, target.length));
+        for (int i = from; i < to; i++) {
             target[i] += values[i];
         }
     }

@@ -58,8 +58,14 @@ public interface Network<A> {
     /** target[i] = values[i] cast to the compute type, for every i. Modified: target. Not modified: values. */
     void castInto(double[] values, A target);
 
+    /** As {@link #castInto(double[], Object)} for i in [from, to) only (to split the work between threads). */
+    void castInto(double[] values, A target, int from, int to);
+
     /** target[i] += values[i] for every i. Modified: target. Not modified: values. */
     void addTo(A values, double[] target);
+
+    /** As {@link #addTo(Object, double[])} for i in [from, to) only (to split the work between threads). */
+    void addTo(A values, double[] target, int from, int to);
 
     /** Sets every element to 0. Modified: values. */
     void zero(A values);

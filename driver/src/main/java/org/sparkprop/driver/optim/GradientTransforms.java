@@ -1,5 +1,7 @@
 package org.sparkprop.driver.optim;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.sparkprop.driver.Chunks;
 import org.sparkprop.kernels.Topology;
 
 /**
@@ -135,14 +137,18 @@ public final class GradientTransforms {
         return maxAbs * Math.sqrt(scaledSquares);
     }
 
-    /** True if no element is NaN or infinite. {@code a}: Not modified. */
+    /** True if no element is NaN or infinite ({@link Chunks}: in parallel for large arrays). {@code a}: Not modified. */
     public static boolean allFinite(double[] a) {
-        for (double x : a) {
-            if (!Double.isFinite(x)) {
-                return false;
+        AtomicBoolean finite = new AtomicBoolean(true);
+        Chunks.forEach(a.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                if (!Double.isFinite(a[i])) {
+                    finite.set(false);
+                    return;
+                }
             }
-        }
-        return true;
+        });
+        return finite.get();
     }
 
     private static void checkLayout(double[] gradient, double[] weights, Topology topology) {

@@ -1,6 +1,7 @@
 package org.sparkprop.driver.optim;
 
 import java.util.List;
+import org.sparkprop.driver.Chunks;
 
 /**
  * The per-run state of an optimizer over one flat parameter array: the step count and the buffers its
@@ -79,7 +80,8 @@ public final class OptimizerState {
     }
 
     /**
-     * One optimizer step, as the formula on {@link OptimizerKind} says, in one pass over the parameters.
+     * One optimizer step, as the formula on {@link OptimizerKind} says, in one pass over the parameters (split
+     * between threads for large models: {@link Chunks}).
      *
      * @param weights      w, length {@link #parameterCount()}. Modified: becomes the updated weights.
      * @param gradient     g, the mini-batch gradient (regularised and clipped already), same length. Not modified.
@@ -96,26 +98,30 @@ public final class OptimizerState {
         double lr = learningRate;
         int n = parameterCount;
         switch (spec.kind()) {
-            case SGD -> {
-                for (int i = 0; i < n; i++) {
+            case SGD -> Chunks.forEach(n, (from, to) -> {
+                for (int i = from; i < to; i++) {
                     weights[i] -= lr * gradient[i];
                 }
-            }
+            });
             case MOMENTUM -> {
                 double mu = spec.momentum();
                 double[] velocity = buffers[0];
-                for (int i = 0; i < n; i++) {
-                    velocity[i] = mu * velocity[i] + gradient[i];
-                    weights[i] -= lr * velocity[i];
-                }
+                Chunks.forEach(n, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        velocity[i] = mu * velocity[i] + gradient[i];
+                        weights[i] -= lr * velocity[i];
+                    }
+                });
             }
             case NESTEROV -> {
                 double mu = spec.momentum();
                 double[] velocity = buffers[0];
-                for (int i = 0; i < n; i++) {
-                    velocity[i] = mu * velocity[i] + gradient[i];
-                    weights[i] -= lr * (gradient[i] + mu * velocity[i]);
-                }
+                Chunks.forEach(n, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        velocity[i] = mu * velocity[i] + gradient[i];
+                        weights[i] -= lr * (gradient[i] + mu * velocity[i]);
+                    }
+                });
             }
             case ADAM, ADAMW -> {
                 double beta1 = spec.beta1();
@@ -127,14 +133,16 @@ public final class OptimizerState {
                 double correction2 = 1 - Math.pow(beta2, t);
                 double[] m = buffers[0];
                 double[] v = buffers[1];
-                for (int i = 0; i < n; i++) {
-                    double g = gradient[i];
-                    m[i] = beta1 * m[i] + (1 - beta1) * g;
-                    v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-                    double mHat = m[i] / correction1;
-                    double vHat = v[i] / correction2;
-                    weights[i] -= lr * (mHat / (Math.sqrt(vHat) + eps) + decay * weights[i]);
-                }
+                Chunks.forEach(n, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        double g = gradient[i];
+                        m[i] = beta1 * m[i] + (1 - beta1) * g;
+                        v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+                        double mHat = m[i] / correction1;
+                        double vHat = v[i] / correction2;
+                        weights[i] -= lr * (mHat / (Math.sqrt(vHat) + eps) + decay * weights[i]);
+                    }
+                });
             }
         }
         steps++;

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.sparkprop.driver.Chunks;
 import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.kernels.Network;
@@ -78,11 +79,13 @@ public final class StepJob implements AutoCloseable {
     public Sums run(double[] weights, int epoch, int[] starts, int[] ends, String description, double[] gradientSum) {
         StepResult[] parts;
         if (handOver != null) {
-            network.castInto(weights, handOver.weights);
+            Chunks.forEach(weights.length, (from, to) -> network.castInto(weights, handOver.weights, from, to));
             StepTask task = new StepTask(null, handOver.id, network.topology(), network.precision(), seed, epoch, maxRows, starts, ends);
             parts = SparkJobs.runOnPartitions(sc, blocks, task, StepResult.class, description);
         } else {
-            Broadcast<Object> broadcast = sc.broadcast(network.toCompute(weights));
+            Object computeWeights = network.newArray(weights.length);
+            Chunks.forEach(weights.length, (from, to) -> network.castInto(weights, computeWeights, from, to));
+            Broadcast<Object> broadcast = sc.broadcast(computeWeights);
             try {
                 StepTask task = new StepTask(broadcast, 0, network.topology(), network.precision(), seed, epoch, maxRows, starts, ends);
                 parts = SparkJobs.runOnPartitions(sc, blocks, task, StepResult.class, description);
@@ -90,14 +93,21 @@ public final class StepJob implements AutoCloseable {
                 broadcast.destroy();
             }
         }
-        Arrays.fill(gradientSum, 0);
+        Object[] gradients = new Object[parts.length];
         double lossSum = 0;
         long rows = 0;
         for (int p = 0; p < parts.length; p++) {
-            network.addTo(handOver != null ? handOver.gradients[p] : parts[p].gradientSum, gradientSum);
+            gradients[p] = handOver != null ? handOver.gradients[p] : parts[p].gradientSum;
             lossSum += parts[p].lossSum;
             rows += parts[p].rows;
         }
+        // each element summed over the partitions in partition order, whichever thread takes its chunk
+        Chunks.forEach(gradientSum.length, (from, to) -> {
+            Arrays.fill(gradientSum, from, to, 0);
+            for (Object gradient : gradients) {
+                network.addTo(gradient, gradientSum, from, to);
+            }
+        });
         return new Sums(lossSum, rows, StepResult.slowestComputeNanos(parts));
     }
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.driver.Chunks;
 import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.Block;
@@ -124,9 +125,12 @@ public final class Trainer {
                     StepJob.Sums sums = steps.run(state.weights, epoch, plan.starts(t), plan.starts(t + 1),
                             String.format(Locale.ROOT, "train epoch %d/%d step %d/%d", epoch + 1, config.epochs(), t + 1, stepsPerEpoch),
                             gradient);
-                    for (int i = 0; i < parameters; i++) {
-                        gradient[i] /= sums.rows();
-                    }
+                    long rows = sums.rows();
+                    Chunks.forEach(parameters, (from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            gradient[i] /= rows;
+                        }
+                    });
                     if (config.l2() > 0) {
                         GradientTransforms.addL2(gradient, state.weights, config.l2(), topology);
                     }

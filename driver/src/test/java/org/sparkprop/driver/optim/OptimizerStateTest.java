@@ -239,6 +239,40 @@ class OptimizerStateTest {
         return out;
     }
 
+    @ParameterizedTest
+    @EnumSource(OptimizerKind.class)
+    void aLargeModelsStepSplitBetweenThreadsEqualsStepsOnItsSlices(OptimizerKind kind) {
+        // 300,000 parameters take the parallel path (Chunks); slices of 100,000 stay on the calling thread
+        int n = 300_000;
+        int slice = 100_000;
+        OptimizerSpec spec = OptimizerSpec.defaults(kind);
+        Random random = new Random(21);
+        double[] whole = new double[n];
+        for (int i = 0; i < n; i++) {
+            whole[i] = random.nextGaussian();
+        }
+        double[][] slices = new double[n / slice][];
+        OptimizerState[] sliceStates = new OptimizerState[slices.length];
+        for (int k = 0; k < slices.length; k++) {
+            slices[k] = java.util.Arrays.copyOfRange(whole, k * slice, (k + 1) * slice);
+            sliceStates[k] = spec.newState(slice);
+        }
+        OptimizerState wholeState = spec.newState(n);
+        for (int step = 0; step < 3; step++) {
+            double[] gradient = new double[n];
+            for (int i = 0; i < n; i++) {
+                gradient[i] = random.nextGaussian();
+            }
+            wholeState.step(whole, gradient, 0.01);
+            for (int k = 0; k < slices.length; k++) {
+                sliceStates[k].step(slices[k], java.util.Arrays.copyOfRange(gradient, k * slice, (k + 1) * slice), 0.01);
+            }
+        }
+        for (int k = 0; k < slices.length; k++) {
+            assertArrayEquals(slices[k], java.util.Arrays.copyOfRange(whole, k * slice, (k + 1) * slice), 0, kind + " slice " + k);
+        }
+    }
+
     @Test
     void adamwWithoutDecayIsAdamAndWithDecayShrinksWeights() {
         LeastSquares problem = new LeastSquares(7);
