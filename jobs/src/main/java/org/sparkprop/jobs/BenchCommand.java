@@ -86,7 +86,7 @@ final class BenchCommand implements Main.Command {
                     int throughputEpochs, int mllibIterations) {
         /** Figures worth quoting, in about a minute and a half on two idle cores: the digits, a 200,000-weight step network. */
         static final Settings FULL = new Settings(new int[][] {{784, 128, 10}, {784, 1024, 1024, 10}}, 256, new int[] {784, 256, 10},
-                "builtin:digits", "builtin:digits:test", new int[] {128}, 1.0, 200, 12, 512, 0.03, 4096, 5, 100);
+                "builtin:digits", "builtin:digits:test", new int[] {128}, 1.0, 200, 12, 512, 0.03, 8000, 20, 100);
         /** A smoke run of seconds: every section on small networks and Iris, figures not worth quoting. */
         static final Settings QUICK = new Settings(new int[][] {{64, 32, 10}, {64, 48, 48, 10}}, 32, new int[] {4, 64, 3},
                 "builtin:iris", "builtin:iris:test", new int[] {8}, 0.02, 5, 8, 32, 0.01, 64, 1, 2);
