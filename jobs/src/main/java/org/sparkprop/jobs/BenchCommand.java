@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.apache.spark.TaskContext;
@@ -396,6 +397,12 @@ final class BenchCommand implements Main.Command {
             way.put("slowest_task_compute_ms", median(slowest[w]));
             way.put("step_overhead_ms", median(overhead[w]));
             way.put("overhead_to_bare_job", median(overhead[w]) / median(bare));
+        }
+        // the storage figures come from Spark's status store, which listener events update after the jobs
+        try {
+            sc.sc().listenerBus().waitUntilEmpty(60_000);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Spark's listener bus did not catch up within a minute", e);
         }
         RDDInfo cached = Arrays.stream(sc.sc().getRDDStorageInfo()).filter(i -> i.id() == train.blocks().id()).findFirst().orElseThrow();
         long raw = 4L * train.rows() * (train.schema().numFeatures() + train.schema().targetWidth());

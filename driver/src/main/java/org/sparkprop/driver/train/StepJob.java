@@ -50,13 +50,15 @@ public final class StepJob implements AutoCloseable {
 
     /**
      * Steps of {@code network} over {@code blocks}; in memory where Spark runs in local mode and
-     * {@value #LOCAL_HAND_OVER} is not false.
+     * {@value #LOCAL_HAND_OVER} is not false, as a local property of this thread ({@code sc.setLocalProperty})
+     * or else in Spark's configuration.
      *
      * @param seed    seed of the epoch orders
      * @param maxRows rows per forward/backward chunk on the executors
      */
     public static StepJob open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows) {
-        boolean inMemory = sc.sc().isLocal() && sc.getConf().getBoolean(LOCAL_HAND_OVER, true);
+        String local = sc.getLocalProperty(LOCAL_HAND_OVER);
+        boolean inMemory = sc.sc().isLocal() && (local != null ? Boolean.parseBoolean(local) : sc.getConf().getBoolean(LOCAL_HAND_OVER, true));
         return new StepJob(sc, blocks, network, seed, maxRows, inMemory);
     }
 

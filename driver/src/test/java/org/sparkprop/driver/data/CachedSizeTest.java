@@ -59,7 +59,7 @@ class CachedSizeTest {
 
     /** The data's cached RDD against its raw floats; and it is the only RDD the read left cached. */
     private void check(Dataset data, Set<Integer> cachedBefore) {
-        RDDInfo info = Arrays.stream(sc.sc().getRDDStorageInfo()).filter(i -> i.id() == data.blocks().id()).findFirst()
+        RDDInfo info = Arrays.stream(TestSpark.rddStorage(sc)).filter(i -> i.id() == data.blocks().id()).findFirst()
                 .orElseThrow(() -> new AssertionError("the blocks are not cached"));
         assertEquals(data.blocks().getNumPartitions(), info.numCachedPartitions(), "every partition cached");
         assertEquals(0, info.diskSize(), "nothing spilled to disk");
@@ -74,7 +74,7 @@ class CachedSizeTest {
     }
 
     private Set<Integer> cachedRdds() {
-        return Arrays.stream(sc.sc().getRDDStorageInfo()).filter(i -> i.memSize() + i.diskSize() > 0).map(RDDInfo::id)
+        return Arrays.stream(TestSpark.rddStorage(sc)).filter(i -> i.memSize() + i.diskSize() > 0).map(RDDInfo::id)
                 .collect(Collectors.toSet());
     }
 

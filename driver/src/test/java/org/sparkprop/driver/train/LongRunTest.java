@@ -59,7 +59,7 @@ class LongRunTest {
             @Override
             public void onEpoch(EpochRecord record, int epochs, String metricName) {
                 if (record.epoch() % 10 == 0) {
-                    int cached = Arrays.stream(sc.sc().getRDDStorageInfo()).mapToInt(RDDInfo::numCachedPartitions).sum();
+                    int cached = Arrays.stream(TestSpark.rddStorage(sc)).mapToInt(RDDInfo::numCachedPartitions).sum();
                     System.gc();
                     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                     samples.add(new Sample(SparkEnv.get().blockManager().getMatchingBlockIds(isBroadcast).size(), cached,
@@ -67,7 +67,14 @@ class LongRunTest {
                 }
             }
         };
-        TrainResult result = new Trainer(sc, b.build()).train(data, null, probe);
+        // the steps as a cluster runs them: a weights broadcast per step (local mode would hand them over in memory)
+        sc.setLocalProperty(StepJob.LOCAL_HAND_OVER, "false");
+        TrainResult result;
+        try {
+            result = new Trainer(sc, b.build()).train(data, null, probe);
+        } finally {
+            sc.setLocalProperty(StepJob.LOCAL_HAND_OVER, null);
+        }
         assertEquals(2000, result.steps());
         assertEquals(10, samples.size());
         Sample first = samples.get(0);
