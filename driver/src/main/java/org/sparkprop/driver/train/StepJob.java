@@ -40,6 +40,9 @@ public final class StepJob implements AutoCloseable {
     private final HandOver handOver;
 
     private StepJob(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, boolean inMemory) {
+        if (inMemory && !sc.sc().isLocal()) {
+            throw new IllegalArgumentException("in-memory steps need Spark's local mode; the master is " + sc.master());
+        }
         this.sc = sc;
         this.blocks = blocks;
         this.network = network;
@@ -81,12 +84,12 @@ public final class StepJob implements AutoCloseable {
     public Sums run(double[] weights, int epoch, int[] starts, int[] ends, String description, double[] gradientSum) {
         StepResult[] parts;
         if (handOver != null) {
-            Chunks.forEach(weights.length, (from, to) -> network.castInto(weights, handOver.weights, from, to));
+            castInto(weights, handOver.weights);
             StepTask task = new StepTask(null, handOver.id, network.topology(), network.precision(), seed, epoch, maxRows, starts, ends);
             parts = SparkJobs.runOnPartitions(sc, blocks, task, StepResult.class, description);
         } else {
             Object computeWeights = network.newArray(weights.length);
-            Chunks.forEach(weights.length, (from, to) -> network.castInto(weights, computeWeights, from, to));
+            castInto(weights, computeWeights);
             Broadcast<Object> broadcast = sc.broadcast(computeWeights);
             try {
                 StepTask task = new StepTask(broadcast, 0, network.topology(), network.precision(), seed, epoch, maxRows, starts, ends);
@@ -111,6 +114,11 @@ public final class StepJob implements AutoCloseable {
             }
         });
         return new Sums(lossSum, rows, StepResult.slowestComputeNanos(parts));
+    }
+
+    /** The weights in the compute type, into {@code target} (Modified), split between threads for a large model. */
+    private void castInto(double[] weights, Object target) {
+        Chunks.forEach(weights.length, (from, to) -> network.castInto(weights, target, from, to));
     }
 
     /** Ends the in-memory hand-over, if any. */
