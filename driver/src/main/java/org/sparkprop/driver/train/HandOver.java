@@ -52,4 +52,9 @@ final class HandOver {
     void close() {
         OPEN.remove(id);
     }
+
+    /** Hand-overs open in this JVM (for tests: each run closes its own). */
+    static int openCount() {
+        return OPEN.size();
+    }
 }

@@ -257,9 +257,11 @@ class TrainerTest {
         b.schedule = ScheduleSpec.constant(1e6);
         b.activation = Activation.RELU;
         b.batchSize = 10;
+        int openBefore = HandOver.openCount();
         UserException e = assertThrows(UserException.class, () -> new Trainer(sc, b.build()).train(data, null, TrainListener.SILENT));
         assertTrue(e.getMessage().startsWith("training diverged in epoch 1, step "), e.getMessage());
         assertTrue(e.getMessage().contains("--learning-rate"), e.getMessage());
+        assertEquals(openBefore, HandOver.openCount(), "a run that fails leaves no in-memory hand-over (its arrays) behind");
         data.unpersist();
     }
 }
