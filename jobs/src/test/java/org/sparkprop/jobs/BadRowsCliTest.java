@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
+
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,17 +28,6 @@ class BadRowsCliTest {
     static Path trainCsv;
     static List<String> iris;
 
-    /** Exit status, stdout and stderr of one command. */
-    record Run(int status, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     /** Iris rows 1 to 120 with two malformed rows after lines 3 and 51 (so lines 4 and 53 of the file), trained skipping them. */
     @BeforeAll
     static void trainSkippingTwoBadRows() throws IOException {
@@ -48,7 +37,7 @@ class BadRowsCliTest {
         lines.add(52, "6.0,2.2,5.0,1.5,virginica,extra");
         trainCsv = Files.write(dir.resolve("train.csv"), lines);
         model = dir.resolve("model");
-        Run r = run("train", "--train", trainCsv.toString(), "--output", model.toString(), "--master", "local[2]",
+        CliTest.Run r = CliTest.run("train", "--train", trainCsv.toString(), "--output", model.toString(), "--master", "local[2]",
                 "--partitions", "2", "--epochs", "3", "--max-bad-rows", "2");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains(" on 120 rows "), r.out());
@@ -57,12 +46,12 @@ class BadRowsCliTest {
     @Test
     void withoutTheFlagsTheFirstBadRowStopsTraining() {
         Path out = dir.resolve("never");
-        Run r = run("train", "--train", trainCsv.toString(), "--output", out.toString(), "--master", "local[2]");
+        CliTest.Run r = CliTest.run("train", "--train", trainCsv.toString(), "--output", out.toString(), "--master", "local[2]");
         assertEquals(2, r.status(), r.err());
         assertEquals("sparkprop: " + trainCsv + ":4: feature 'petal_length' is empty; missing values are not supported", r.err().strip());
         assertFalse(Files.exists(out));
 
-        Run overFraction = run("train", "--train", trainCsv.toString(), "--output", out.toString(),
+        CliTest.Run overFraction = CliTest.run("train", "--train", trainCsv.toString(), "--output", out.toString(),
                 "--master", "local[2]", "--max-bad-fraction", "0.01");
         assertEquals(2, overFraction.status(), overFraction.err());
         assertTrue(overFraction.err().startsWith("sparkprop: too many bad rows in " + trainCsv + ": 2 bad rows of 122 read (1.64%),"
@@ -76,12 +65,12 @@ class BadRowsCliTest {
         lines.addAll(iris.subList(121, 151));
         lines.add(5, "6.3,2.5,5.0,1.9,purple");
         Path data = Files.write(dir.resolve("unseen.csv"), lines);
-        Run stop = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--master", "local[2]");
+        CliTest.Run stop = CliTest.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--master", "local[2]");
         assertEquals(2, stop.status(), stop.err());
         assertEquals("sparkprop: " + data + ":6: label 'purple' was not seen in training (known: setosa, versicolor, virginica)",
                 stop.err().strip());
 
-        Run skip = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--master", "local[2]",
+        CliTest.Run skip = CliTest.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--master", "local[2]",
                 "--json", "--max-bad-rows", "1");
         assertEquals(0, skip.status(), skip.err());
         JsonNode json = new ObjectMapper().readTree(skip.out());
@@ -95,7 +84,7 @@ class BadRowsCliTest {
             out.write(String.join("\n", iris.subList(0, 10)).getBytes(StandardCharsets.UTF_8));
         }
         Path predictions = dir.resolve("predictions.csv");
-        Run r = run("predict", "--model", model.toString(), "--data", data.toString(), "--output", predictions.toString(),
+        CliTest.Run r = CliTest.run("predict", "--model", model.toString(), "--data", data.toString(), "--output", predictions.toString(),
                 "--master", "local[2]", "--max-bad-rows", "5");
         assertEquals(2, r.status(), r.err());
         assertEquals("sparkprop: " + data + " holds gzip-compressed data, but its name does not end in .gz, so it would be read as"
@@ -106,13 +95,13 @@ class BadRowsCliTest {
     @Test
     void badFlagValuesAreOneSentence() {
         String output = dir.resolve("x").toString();
-        Run negative = run("train", "--train", "builtin:iris", "--output", output, "--max-bad-rows", "-1");
+        CliTest.Run negative = CliTest.run("train", "--train", "builtin:iris", "--output", output, "--max-bad-rows", "-1");
         assertEquals(2, negative.status());
         assertEquals("sparkprop: --max-bad-rows must be at least 0, got -1", negative.err().strip());
-        Run fraction = run("train", "--train", "builtin:iris", "--output", output, "--max-bad-fraction", "1.5");
+        CliTest.Run fraction = CliTest.run("train", "--train", "builtin:iris", "--output", output, "--max-bad-fraction", "1.5");
         assertEquals(2, fraction.status());
         assertEquals("sparkprop: --max-bad-fraction must be between 0 and 1, got 1.5", fraction.err().strip());
-        Run word = run("train", "--train", "builtin:iris", "--output", output, "--max-bad-rows", "many");
+        CliTest.Run word = CliTest.run("train", "--train", "builtin:iris", "--output", output, "--max-bad-rows", "many");
         assertEquals(2, word.status());
         assertEquals("sparkprop: --max-bad-rows 'many': not a number", word.err().strip());
     }
@@ -120,7 +109,7 @@ class BadRowsCliTest {
     @Test
     void helpListsTheFlagsForEveryCommandThatReadsData() {
         for (String command : List.of("train", "evaluate", "predict")) {
-            Run r = run(command, "--help");
+            CliTest.Run r = CliTest.run(command, "--help");
             assertEquals(0, r.status());
             assertTrue(r.out().contains("--max-bad-rows N") && r.out().contains("--max-bad-fraction F"), r.out());
         }

@@ -40,17 +40,26 @@ class CliTest {
     static Path trainCsv;
     static Path heldCsv;
 
-    /** Trains on Iris with every third row held out (50 rows); the other tests use the model. */
-    @BeforeAll
-    static void trainIris() throws IOException {
+    /**
+     * Writes the test resources' Iris CSV into {@code dir} as two files with its header, every third row (50) in
+     * {@code heldName}, the others in {@code trainName}; returns {train, held}.
+     */
+    static Path[] splitIris(Path dir, String trainName, String heldName) throws IOException {
         List<String> lines = Files.readAllLines(Path.of(System.getProperty("user.dir"), "src/test/resources/data/iris.csv"));
         List<String> train = new ArrayList<>(List.of(lines.get(0)));
         List<String> held = new ArrayList<>(List.of(lines.get(0)));
         for (int i = 1; i < lines.size(); i++) {
             ((i - 1) % 3 == 0 ? held : train).add(lines.get(i));
         }
-        trainCsv = Files.write(dir.resolve("iris-train.csv"), train);
-        heldCsv = Files.write(dir.resolve("iris-held.csv"), held);
+        return new Path[] {Files.write(dir.resolve(trainName), train), Files.write(dir.resolve(heldName), held)};
+    }
+
+    /** Trains on Iris with every third row held out (50 rows); the other tests use the model. */
+    @BeforeAll
+    static void trainIris() throws IOException {
+        Path[] split = splitIris(dir, "iris-train.csv", "iris-held.csv");
+        trainCsv = split[0];
+        heldCsv = split[1];
         model = dir.resolve("iris-model");
         Run r = run("train", "--train", trainCsv.toString(), "--validation", heldCsv.toString(), "--label-col", "species",
                 "--output", model.toString(), "--master", "local[2]", "--partitions", "2", "--epochs", "150", "--batch-size", "16");

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
+
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,17 +22,6 @@ import org.sparkprop.driver.UserException;
 class ConfigFileTest {
     @TempDir
     Path dir;
-
-    /** Exit status, stdout and stderr of one command run in this JVM. */
-    record Run(int status, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private static Map<String, String> parsed(List<String> lines, boolean yaml) {
         Map<String, String> map = new LinkedHashMap<>();
@@ -91,7 +80,7 @@ class ConfigFileTest {
     void flagsOverrideTheFileWhichOverridesTheDefaults() throws IOException {
         Path file = write("run.properties", "train = builtin:iris", "output = " + dir.resolve("m"), "epochs = 7", "learning-rate = 0.01",
                 "hidden = 32,16", "optimizer = momentum", "overwrite = false");
-        Run r = run("train", "--config", file.toString(), "--epochs", "9", "--print-config");
+        CliTest.Run r = CliTest.run("train", "--config", file.toString(), "--epochs", "9", "--print-config");
         assertEquals(0, r.status(), r.err());
         assertEquals("9", shown(r.out(), "epochs"));
         assertEquals("0.01", shown(r.out(), "learning-rate"));
@@ -104,12 +93,12 @@ class ConfigFileTest {
         assertFalse(r.out().contains("config ="), "the file flag itself is not a setting: " + r.out());
 
         Path printed = Files.writeString(dir.resolve("printed.properties"), r.out());
-        Run again = run("train", "--config", printed.toString(), "--print-config");
+        CliTest.Run again = CliTest.run("train", "--config", printed.toString(), "--print-config");
         assertEquals(0, again.status(), again.err());
         assertEquals(r.out(), again.out(), "--print-config's output reads back as the same configuration");
 
         Path yaml = write("run.yaml", "train: builtin:friedman1", "output: '" + dir.resolve("y") + "'", "epochs: 7", "overwrite: true");
-        Run fromYaml = run("train", "--config", yaml.toString(), "--print-config");
+        CliTest.Run fromYaml = CliTest.run("train", "--config", yaml.toString(), "--print-config");
         assertEquals(0, fromYaml.status(), fromYaml.err());
         assertEquals("7", shown(fromYaml.out(), "epochs"));
         assertEquals("true", shown(fromYaml.out(), "overwrite"));
@@ -118,7 +107,7 @@ class ConfigFileTest {
 
     @Test
     void printConfigNeedsNoRequiredFlags() {
-        Run r = run("train", "--print-config");
+        CliTest.Run r = CliTest.run("train", "--print-config");
         assertEquals(0, r.status(), r.err());
         assertEquals(null, shown(r.out(), "train"));
         assertEquals("30", shown(r.out(), "epochs"));
@@ -128,36 +117,36 @@ class ConfigFileTest {
     @Test
     void aBadKeyOrValueInTheFileIsOneSentenceNamingFileLineAndKey() throws IOException {
         Path badKey = write("bad-key.properties", "train = builtin:iris", "epocs = 3");
-        Run r = run("train", "--config", badKey.toString(), "--output", dir.resolve("x").toString());
+        CliTest.Run r = CliTest.run("train", "--config", badKey.toString(), "--output", dir.resolve("x").toString());
         assertEquals(2, r.status());
         assertEquals("sparkprop: " + badKey + ":2: unknown key 'epocs'; keys are the flags of train without their dashes (see sparkprop train --help)",
                 r.err().strip());
 
         Path badNumber = write("bad-number.properties", "learning-rate = fast");
-        Run number = run("train", "--config", badNumber.toString(), "--train", "builtin:iris", "--output", dir.resolve("x").toString());
+        CliTest.Run number = CliTest.run("train", "--config", badNumber.toString(), "--train", "builtin:iris", "--output", dir.resolve("x").toString());
         assertEquals(2, number.status());
         assertEquals("sparkprop: " + badNumber + ":1: learning-rate 'fast': not a number", number.err().strip());
 
         Path badRange = write("bad-range.yml", "batch-size: 0");
-        Run range = run("train", "--config", badRange.toString(), "--print-config");
+        CliTest.Run range = CliTest.run("train", "--config", badRange.toString(), "--print-config");
         assertEquals(2, range.status());
         assertEquals("sparkprop: " + badRange + ":1: batch-size must be at least 1, got 0", range.err().strip());
 
         Path badFlag = write("bad-flag.properties", "overwrite = yes");
-        Run flag = run("train", "--config", badFlag.toString(), "--print-config");
+        CliTest.Run flag = CliTest.run("train", "--config", badFlag.toString(), "--print-config");
         assertEquals(2, flag.status());
         assertEquals("sparkprop: " + badFlag + ":1: overwrite takes true or false, got 'yes'", flag.err().strip());
 
         Path nested = write("nested.properties", "config = other.properties");
-        Run self = run("train", "--config", nested.toString(), "--print-config");
+        CliTest.Run self = CliTest.run("train", "--config", nested.toString(), "--print-config");
         assertEquals(2, self.status());
         assertTrue(self.err().startsWith("sparkprop: " + nested + ":1: unknown key 'config'"), self.err());
 
-        Run missing = run("train", "--config", dir.resolve("nope.properties").toString(), "--print-config");
+        CliTest.Run missing = CliTest.run("train", "--config", dir.resolve("nope.properties").toString(), "--print-config");
         assertEquals(2, missing.status());
         assertEquals("sparkprop: configuration file " + dir.resolve("nope.properties") + " does not exist", missing.err().strip());
 
-        Run onCommandLine = run("train", "--batch-size", "0", "--print-config");
+        CliTest.Run onCommandLine = CliTest.run("train", "--batch-size", "0", "--print-config");
         assertEquals("sparkprop: --batch-size must be at least 1, got 0", onCommandLine.err().strip(), "command-line flags keep their names");
     }
 }

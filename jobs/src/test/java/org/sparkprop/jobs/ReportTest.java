@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkprop.jobs.ConfigFileTest.Run;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -46,21 +45,16 @@ class ReportTest {
 
     @BeforeAll
     static void trainWithReports() throws IOException {
-        List<String> lines = Files.readAllLines(Path.of(System.getProperty("user.dir"), "src/test/resources/data/iris.csv"));
-        List<String> train = new ArrayList<>(List.of(lines.get(0)));
-        List<String> held = new ArrayList<>(List.of(lines.get(0)));
-        for (int i = 1; i < lines.size(); i++) {
-            ((i - 1) % 3 == 0 ? held : train).add(lines.get(i));
-        }
+        Path[] split = CliTest.splitIris(dir, "train.csv", "held.csv");
         classes = dir.resolve("iris-model");
-        Run c = ConfigFileTest.run("train", "--train", Files.write(dir.resolve("train.csv"), train).toString(), "--label-col", "species",
-                "--validation", Files.write(dir.resolve("held.csv"), held).toString(), "--output", classes.toString(), "--report",
+        CliTest.Run c = CliTest.run("train", "--train", split[0].toString(), "--label-col", "species",
+                "--validation", split[1].toString(), "--output", classes.toString(), "--report",
                 "--epochs", Integer.toString(EPOCHS), "--batch-size", "25", "--partitions", "2", "--master", "local[2]");
         assertEquals(0, c.status(), c.err());
         assertTrue(c.out().contains("report written to " + classes.resolve(Report.FILE)), c.out());
 
         regression = dir.resolve("friedman-model");
-        Run r = ConfigFileTest.run("train", "--train", "builtin:friedman1", "--validation", "builtin:friedman1:test", "--output", regression.toString(),
+        CliTest.Run r = CliTest.run("train", "--train", "builtin:friedman1", "--validation", "builtin:friedman1:test", "--output", regression.toString(),
                 "--report", "--epochs", "3", "--batch-size", "500", "--partitions", "2", "--master", "local[2]");
         assertEquals(0, r.status(), r.err());
     }
@@ -180,14 +174,14 @@ class ReportTest {
                     Files.copy(model.resolve(file), copy.resolve(file));
                 }
             }
-            Run r = ConfigFileTest.run("report", "--model", copy.toString());
+            CliTest.Run r = CliTest.run("report", "--model", copy.toString());
             assertEquals(0, r.status(), r.err());
             assertEquals("report written to " + copy.resolve(Report.FILE), r.out().strip());
             String original = Files.readString(model.resolve(Report.FILE)).replace(model.toString(), "MODEL");
             assertEquals(original, Files.readString(copy.resolve(Report.FILE)).replace(copy.toString(), "MODEL"));
             assertEquals(List.of(), leftovers(copy), "no temporary file left behind");
         }
-        Run missing = ConfigFileTest.run("report", "--model", dir.resolve("nothing-here").toString());
+        CliTest.Run missing = CliTest.run("report", "--model", dir.resolve("nothing-here").toString());
         assertEquals(2, missing.status());
         assertTrue(missing.err().startsWith("sparkprop: ") && missing.err().strip().lines().count() == 1, missing.err());
     }
