@@ -41,6 +41,7 @@ import org.sparkprop.driver.train.TrainResult;
 import org.sparkprop.driver.train.Trainer;
 import org.sparkprop.kernels.Activation;
 import org.sparkprop.kernels.Blas;
+import org.sparkprop.kernels.ElementMath;
 import org.sparkprop.kernels.Loss;
 import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Precision;
@@ -580,6 +581,7 @@ final class BenchCommand implements Main.Command {
         machine.put("master", sc.master());
         machine.put("default_parallelism", sc.defaultParallelism());
         machine.put("blas", Blas.description());
+        machine.put("activations", ElementMath.description());
     }
 
     /** The first "model name" of /proc/cpuinfo, else the architecture. */
@@ -625,6 +627,7 @@ final class BenchCommand implements Main.Command {
                     machine.get("cores").asInt(), machine.get("memory_gib").asLong(), machine.get("java").asText(),
                     machine.get("spark").asText(), machine.get("master").asText());
             out.println("BLAS: " + machine.get("blas").asText());
+            out.println("activations: " + machine.get("activations").asText());
         }
 
         void title(String title) {

@@ -15,6 +15,7 @@ import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.SparkSetup;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.kernels.Blas;
+import org.sparkprop.kernels.ElementMath;
 import scala.collection.Iterator;
 
 /**
@@ -35,7 +36,7 @@ final class SparkRuntime {
     static JavaSparkContext open(String appName, String master) {
         String driverBlas;
         try {
-            driverBlas = Blas.description();
+            driverBlas = kernels();
         } catch (ExceptionInInitializerError e) {
             throw new UserException(e.getCause().getMessage());
         }
@@ -80,7 +81,12 @@ final class SparkRuntime {
         @Override
         public String apply(TaskContext context, Iterator<Integer> ignored) {
             SparkEnv env = SparkEnv.get();
-            return env.executorId() + "@" + env.blockManager().blockManagerId().host() + " " + Blas.description();
+            return env.executorId() + "@" + env.blockManager().blockManagerId().host() + " " + kernels();
         }
+    }
+
+    /** What the kernels of this JVM run on: the BLAS, and the way activations compute. */
+    static String kernels() {
+        return Blas.description() + "; activations: " + ElementMath.description();
     }
 }

@@ -1,0 +1,296 @@
+package org.sparkprop.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * The activations on the Vector API ({@link VectorMath}) against independent scalar computations, and the choice
+ * between them and the scalar loops ({@link ElementMath}): the Vector API runs in this build's test JVMs, which
+ * have the module; a JVM without it, or with {@code -Dsparkprop.vectorMath=false}, runs the scalar loops and
+ * computes the same gradients within float rounding.
+ */
+class VectorMathTest {
+    private static final float SLOPE = (float) Activation.LEAKY_SLOPE;
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
+    void theVectorApiRunsInTheseTests() {
+        // so that every other kernel test here exercises it; the surefire JVM has --add-modules=jdk.incubator.vector
+        assertTrue(ElementMath.VECTOR, ElementMath.description());
+        assertTrue(ElementMath.description().matches("Vector API \\(jdk\\.incubator\\.vector, \\d+ float lanes\\)"), ElementMath.description());
+    }
+
+    @Test
+    void sigmoidAndTanhAreWithinAFewUnitsInTheLastPlaceOfMath() {
+        double[] z = inputs();
+        float[] zf = new float[z.length];
+        for (int i = 0; i < z.length; i++) {
+            zf[i] = (float) z[i];
+        }
+        float[] sigmoidF = new float[z.length];
+        float[] tanhF = new float[z.length];
+        double[] sigmoidD = new double[z.length];
+        double[] tanhD = new double[z.length];
+        VectorMath.sigmoid(zf, sigmoidF, z.length);
+        VectorMath.tanh(zf, tanhF, z.length);
+        VectorMath.sigmoid(z, sigmoidD, z.length);
+        VectorMath.tanh(z, tanhD, z.length);
+        for (int i = 0; i < z.length; i++) {
+            assertUlps("float sigmoid", zf[i], (float) (1 / (1 + Math.exp(-zf[i]))), sigmoidF[i], 4, Float.MIN_NORMAL);
+            assertUlps("float tanh", zf[i], (float) Math.tanh(zf[i]), tanhF[i], 4, Float.MIN_NORMAL);
+            assertUlps("double sigmoid", z[i], 1 / (1 + Math.exp(-z[i])), sigmoidD[i], 8, Double.MIN_NORMAL);
+            assertUlps("double tanh", z[i], Math.tanh(z[i]), tanhD[i], 8, Double.MIN_NORMAL);
+        }
+    }
+
+    @Test
+    void theReluFamilyGivesTheScalarLoopsResultsBitForBit() {
+        double[] z = inputs();
+        SplittableRandom random = new SplittableRandom(11);
+        float[] zf = new float[z.length];
+        float[] reluF = new float[z.length];
+        float[] deltaF = new float[z.length];
+        double[] reluD = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            zf[i] = (float) z[i];
+            reluF[i] = Math.max(zf[i], 0f);
+            reluD[i] = Math.max(z[i], 0.0);
+            deltaF[i] = (float) random.nextGaussian();
+        }
+        deltaF[0] = Float.POSITIVE_INFINITY;
+        deltaF[1] = Float.NaN;
+        double[] deltaD = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            deltaD[i] = deltaF[i];
+        }
+
+        float[] expectedF = new float[z.length];
+        double[] expectedD = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            expectedF[i] = deltaF[i] * Math.signum(reluF[i]);
+            expectedD[i] = deltaD[i] * Math.signum(reluD[i]);
+        }
+        float[] actualF = deltaF.clone();
+        double[] actualD = deltaD.clone();
+        VectorMath.reluBackward(reluF, actualF, z.length);
+        VectorMath.reluBackward(reluD, actualD, z.length);
+        assertBitsEqual("float ReLU backward", expectedF, actualF);
+        assertBitsEqual("double ReLU backward", expectedD, actualD);
+
+        for (int i = 0; i < z.length; i++) {
+            expectedF[i] = zf[i] < 0f ? SLOPE * zf[i] : zf[i];
+            expectedD[i] = z[i] < 0.0 ? Activation.LEAKY_SLOPE * z[i] : z[i];
+        }
+        VectorMath.leakyRelu(zf, actualF, z.length, SLOPE);
+        VectorMath.leakyRelu(z, actualD, z.length, Activation.LEAKY_SLOPE);
+        assertBitsEqual("float leaky ReLU", expectedF, actualF);
+        assertBitsEqual("double leaky ReLU", expectedD, actualD);
+
+        float[] leakyF = actualF.clone();
+        double[] leakyD = actualD.clone();
+        for (int i = 0; i < z.length; i++) {
+            expectedF[i] = leakyF[i] < 0f ? SLOPE * deltaF[i] : deltaF[i];
+            expectedD[i] = leakyD[i] < 0.0 ? Activation.LEAKY_SLOPE * deltaD[i] : deltaD[i];
+        }
+        actualF = deltaF.clone();
+        actualD = deltaD.clone();
+        VectorMath.leakyReluBackward(leakyF, actualF, z.length, SLOPE);
+        VectorMath.leakyReluBackward(leakyD, actualD, z.length, Activation.LEAKY_SLOPE);
+        assertBitsEqual("float leaky ReLU backward", expectedF, actualF);
+        assertBitsEqual("double leaky ReLU backward", expectedD, actualD);
+    }
+
+    @Test
+    void anElementsValueDoesNotDependOnWhereTheArrayEndsOrOnComputingInPlace() {
+        SplittableRandom random = new SplittableRandom(5);
+        int lanes = VectorMath.floatLanes();
+        float[] z = new float[4 * lanes + 3];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) (8 * random.nextGaussian());
+        }
+        float[] sigmoidAll = new float[z.length];
+        float[] tanhAll = new float[z.length];
+        VectorMath.sigmoid(z, sigmoidAll, z.length);
+        VectorMath.tanh(z, tanhAll, z.length);
+        for (int n = 0; n <= z.length; n++) {
+            // the first n, the rest of the array untouched
+            float[] sigmoid = new float[z.length];
+            float[] tanh = new float[z.length];
+            VectorMath.sigmoid(z, sigmoid, n);
+            VectorMath.tanh(z, tanh, n);
+            assertArrayEquals(Arrays.copyOf(sigmoidAll, n), Arrays.copyOf(sigmoid, n), "sigmoid of the first " + n);
+            assertArrayEquals(Arrays.copyOf(tanhAll, n), Arrays.copyOf(tanh, n), "tanh of the first " + n);
+            assertArrayEquals(new float[z.length - n], Arrays.copyOfRange(sigmoid, n, z.length), "beyond the first " + n);
+            float[] inPlace = Arrays.copyOf(z, n);
+            VectorMath.sigmoid(inPlace, inPlace, n);
+            assertArrayEquals(Arrays.copyOf(sigmoidAll, n), inPlace, "sigmoid in place of the first " + n);
+        }
+    }
+
+    @Test
+    void withoutTheModuleTheScalarLoopsRunAndGiveTheSameGradients() throws Exception {
+        List<String> child = inNewJvm(false, null);
+        assertEquals("scalar java.lang.Math: jdk.incubator.vector is not in this JVM (java --add-modules=jdk.incubator.vector adds it)",
+                child.get(0));
+        assertGradientsClose(child);
+    }
+
+    @Test
+    void falseChoosesTheScalarLoops() throws Exception {
+        List<String> child = inNewJvm(true, "-D" + ElementMath.CHOICE_PROPERTY + "=false");
+        assertEquals("scalar java.lang.Math: chosen by -Dsparkprop.vectorMath=false", child.get(0));
+        assertGradientsClose(child);
+    }
+
+    @Test
+    void anUnknownChoiceIsRefusedNamingTheProperty() throws Exception {
+        List<String> child = inNewJvm(true, "-D" + ElementMath.CHOICE_PROPERTY + "=fast");
+        assertEquals("-Dsparkprop.vectorMath must be true or false, got 'fast'", child.get(0));
+    }
+
+    /** The child's gradients (after its description line) against this JVM's, activation by activation. */
+    private static void assertGradientsClose(List<String> child) {
+        List<String> here = PrintGradients.lines();
+        assertEquals(here.size(), child.size() - 1, "lines after the description");
+        for (int k = 0; k < here.size(); k++) {
+            String[] expected = here.get(k).split(" ");
+            String[] actual = child.get(k + 1).split(" ");
+            assertEquals(expected[0], actual[0]);
+            for (int i = 1; i < expected.length; i++) {
+                // float passes on the same BLAS whose activations differ in their last bits (none for the ReLUs), summed
+                // over rows with cancellation: float's tolerance
+                Approx.assertClose(expected[0] + " gradient[" + (i - 1) + "]", Double.parseDouble(expected[i]), Double.parseDouble(actual[i]),
+                        Approx.FLOAT_TOLERANCE);
+            }
+        }
+    }
+
+    /** Values of every range the activations treat differently, and the special ones. */
+    private static double[] inputs() {
+        SplittableRandom random = new SplittableRandom(3);
+        double[] specials = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE,
+                -Double.MIN_VALUE, Float.MIN_VALUE, 1e-300, -1e-30, 88.72, -88.72, 87.3, -87.3, 103.9, -103.9, 709.8, -709.8, 745.2, -745.2, 20, -20};
+        double[] z = Arrays.copyOf(specials, 300_003);
+        for (int i = specials.length; i < z.length; i++) {
+            z[i] = switch (i % 4) {
+                case 0 -> random.nextDouble(-800, 800);
+                case 1 -> random.nextDouble(-120, 120);
+                case 2 -> 4 * random.nextGaussian();
+                default -> random.nextDouble(-1, 1) * Math.pow(10, -random.nextInt(20));
+            };
+        }
+        return z;
+    }
+
+    private static void assertUlps(String what, double z, double expected, double actual, int ulps, double tiny) {
+        if (Double.isNaN(expected) ? Double.isNaN(actual) : expected == actual) {
+            return;
+        }
+        // results below the normal range are compared absolutely: a flushed 1e-39 is no error that matters
+        double allowed = Math.abs(expected) < tiny ? tiny : ulps * ulp(expected, tiny == Float.MIN_NORMAL);
+        if (!(Math.abs(actual - expected) <= allowed)) {
+            fail(what + "(" + z + "): expected " + expected + ", got " + actual + ", more than " + ulps + " units in the last place apart");
+        }
+    }
+
+    private static double ulp(double value, boolean single) {
+        return single ? Math.ulp((float) value) : Math.ulp(value);
+    }
+
+    private static void assertBitsEqual(String what, float[] expected, float[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                fail(what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]);
+            }
+        }
+    }
+
+    private static void assertBitsEqual(String what, double[] expected, double[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Double.doubleToRawLongBits(expected[i]) != Double.doubleToRawLongBits(actual[i])) {
+                fail(what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]);
+            }
+        }
+    }
+
+    /** The lines {@link PrintGradients} prints in a new JVM, with or without the module, and with {@code option}. */
+    private static List<String> inNewJvm(boolean module, String option) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (module) {
+            command.add("--add-modules=jdk.incubator.vector");
+        }
+        if (option != null) {
+            command.add(option);
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(PrintGradients.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("OPENBLAS_NUM_THREADS", "1");
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the JVM did not finish");
+        return out.lines().toList();
+    }
+
+    /**
+     * Prints {@link ElementMath#description()} (or the message of the error that choosing raised), then per
+     * hidden activation one line: its name and the float gradient of a small network over fixed rows.
+     */
+    public static final class PrintGradients {
+        public static void main(String[] args) {
+            try {
+                System.out.println(ElementMath.description());
+            } catch (ExceptionInInitializerError e) {
+                System.out.println(e.getCause().getMessage());
+                return;
+            }
+            lines().forEach(System.out::println);
+        }
+
+        static List<String> lines() {
+            List<String> lines = new ArrayList<>();
+            SplittableRandom random = new SplittableRandom(9);
+            int inputs = 20;
+            int rows = 37;
+            float[] x = new float[inputs * rows];
+            float[] y = new float[rows];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (3 * random.nextGaussian());
+            }
+            for (int r = 0; r < rows; r++) {
+                y[r] = random.nextInt(4);
+            }
+            int[] order = random.ints(rows, 0, rows).toArray();
+            for (Activation activation : List.of(Activation.SIGMOID, Activation.TANH, Activation.RELU, Activation.LEAKY_RELU)) {
+                Topology topology = Topology.of(new int[] {inputs, 19, 13, 4}, activation, Activation.SOFTMAX, Loss.SOFTMAX_CROSS_ENTROPY);
+                Network<float[]> network = Network.ofFloat(topology);
+                double[] weights = new double[topology.parameterCount()];
+                WeightInit.initialize(topology, 2, weights);
+                float[] gradient = network.newArray(weights.length);
+                network.accumulateGradient(network.toCompute(weights), x, y, order, 0, rows, gradient, network.newWorkspace(16));
+                StringBuilder line = new StringBuilder(activation.name());
+                for (float g : gradient) {
+                    line.append(' ').append(g);
+                }
+                lines.add(line.toString());
+            }
+            return lines;
+        }
+    }
+}
