@@ -300,6 +300,7 @@ final class BenchCommand implements Main.Command {
         table.title("2. forward + backward pass (accumulateGradient), " + rowsPerPass
                 + " rows, one core: GFLOP/s, and in brackets the fraction of the same gemm calls timed alone");
         table.row("%-18s %-9s %18s %18s", "network", "precision", "native", "java");
+        Throughput.warmUpJit(2 * settings.seconds());
         for (int[] sizes : settings.kernelNetworks()) {
             Topology topology = Topology.of(sizes, Activation.RELU, Activation.SOFTMAX, Loss.SOFTMAX_CROSS_ENTROPY);
             for (Precision precision : Precision.values()) {

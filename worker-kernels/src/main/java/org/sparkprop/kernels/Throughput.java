@@ -132,6 +132,27 @@ public final class Throughput {
     }
 
     /**
+     * Runs a small network's pass with each hidden activation in each precision, {@code seconds} in all, so that the
+     * JIT has compiled the element-wise code before anything is timed: the activations on the Vector API
+     * ({@link ElementMath}) run boxed and slowly until C2 compiles them, which takes longer than a measurement's
+     * own warm-up (a 784-128-10 pass timed for a second right after start-up measured at half its speed).
+     */
+    public static void warmUpJit(double seconds) {
+        Activation[] hidden = {Activation.RELU, Activation.LEAKY_RELU, Activation.SIGMOID, Activation.TANH};
+        double share = seconds / hidden.length / Precision.values().length;
+        for (Precision precision : Precision.values()) {
+            for (Activation activation : hidden) {
+                Topology topology = Topology.of(new int[] {64, 48, 10}, activation, Activation.SOFTMAX, Loss.SOFTMAX_CROSS_ENTROPY);
+                Runnable pass = passCall(Network.create(topology, precision), 64);
+                long end = System.nanoTime() + (long) (share * 1e9);
+                do {
+                    pass.run();
+                } while (System.nanoTime() < end);
+            }
+        }
+    }
+
+    /**
      * Seconds per call of each of {@code calls} in its fastest of {@value #ROUNDS} rounds, after a quarter of the time
      * warming up; the calls take turns round by round.
      */
