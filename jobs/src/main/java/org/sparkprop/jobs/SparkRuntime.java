@@ -34,9 +34,9 @@ final class SparkRuntime {
      * @param master --master, or null: then spark-submit's master (spark.master), else {@link #DEFAULT_MASTER}
      */
     static JavaSparkContext open(String appName, String master) {
-        String driverBlas;
+        String driverKernels;
         try {
-            driverBlas = kernels();
+            driverKernels = kernels();
         } catch (ExceptionInInitializerError e) {
             throw new UserException(e.getCause().getMessage());
         }
@@ -53,7 +53,7 @@ final class SparkRuntime {
         SparkSetup.configure(conf);
         JavaSparkContext sc = new JavaSparkContext(conf);
         LOG.info("spark {} master {}, default parallelism {}; BLAS on the driver: {}", sc.version(), sc.master(),
-                sc.defaultParallelism(), driverBlas);
+                sc.defaultParallelism(), driverKernels);
         if (!sc.isLocal()) {
             logExecutorBlas(sc);
         }

@@ -47,8 +47,8 @@ class AllocationTest {
     }
 
     /**
-     * Bytes this thread allocated in {@value #MEASURED_CALLS} calls after {@value #WARM_UP_CALLS}; while that is not
-     * zero, in the next {@value #MEASURED_CALLS}, up to {@value #MOST_CALLS} calls in all.
+     * Bytes this thread allocated in {@value #MEASURED_CALLS} calls once warmed up: after {@value #WARM_UP_CALLS}
+     * calls and then windows of {@value #MEASURED_CALLS} until one allocates nothing, {@value #MOST_CALLS} at most.
      */
     private static <A> long bytesAllocated(Network<A> network, Topology topology) {
         AccumulateGradientTest.Block block = AccumulateGradientTest.Block.draw(topology, 3);
@@ -61,17 +61,25 @@ class AllocationTest {
         for (int i = 0; i < WARM_UP_CALLS; i++) {
             network.accumulateGradient(params, block.x(), block.y(), rows, 0, rows.length, grad, workspace);
         }
-        long bytes;
+        // warmed up: the first window of MEASURED_CALLS that allocates nothing (or MOST_CALLS)
         int calls = WARM_UP_CALLS;
+        long bytes;
         do {
-            long before = threads.getThreadAllocatedBytes(thread);
-            for (int i = 0; i < MEASURED_CALLS; i++) {
-                network.accumulateGradient(params, block.x(), block.y(), rows, 0, rows.length, grad, workspace);
-            }
-            bytes = threads.getThreadAllocatedBytes(thread) - before;
+            bytes = bytesAllocatedBy(threads, thread, MEASURED_CALLS,
+                    () -> network.accumulateGradient(params, block.x(), block.y(), rows, 0, rows.length, grad, workspace));
             calls += MEASURED_CALLS;
         } while (bytes != 0 && calls < MOST_CALLS);
-        return bytes;
+        // then the claim, over a window of its own
+        return bytesAllocatedBy(threads, thread, MEASURED_CALLS,
+                () -> network.accumulateGradient(params, block.x(), block.y(), rows, 0, rows.length, grad, workspace));
+    }
+
+    private static long bytesAllocatedBy(ThreadMXBean threads, long thread, int calls, Runnable call) {
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < calls; i++) {
+            call.run();
+        }
+        return threads.getThreadAllocatedBytes(thread) - before;
     }
 
     /** The counter itself, read twice with nothing between, counts nothing: a zero above means nothing was allocated. */
