@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -55,19 +51,10 @@ class BlasTest {
         assertEquals("-Dsparkprop.blas must be bundled, system or java, got 'mkl'", line);
     }
 
-    /** The first line that {@link PrintDescription} prints in a new JVM with this class path and {@code option}. */
+    /** The first line that {@link PrintDescription} prints in a new JVM with the Vector API's module and {@code option}. */
     private static String descriptionInNewJvm(String option) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--add-modules=jdk.incubator.vector");
-        command.add(option);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(PrintDescription.class.getName());
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the JVM did not finish");
-        return out.lines().findFirst().orElse("");
+        return ChildJvm.outputLines(List.of("--add-modules=jdk.incubator.vector", option), PrintDescription.class).stream()
+                .findFirst().orElse("");
     }
 
     /** Prints {@link Blas#description()}, or the message of the error that choosing a BLAS raised. */

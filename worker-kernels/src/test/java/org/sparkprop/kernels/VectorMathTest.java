@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -229,23 +226,14 @@ class VectorMathTest {
 
     /** The lines {@link PrintGradients} prints in a new JVM, with or without the module, and with {@code option}. */
     private static List<String> inNewJvm(boolean module, String option) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> options = new ArrayList<>();
         if (module) {
-            command.add("--add-modules=jdk.incubator.vector");
+            options.add("--add-modules=jdk.incubator.vector");
         }
         if (option != null) {
-            command.add(option);
+            options.add(option);
         }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(PrintGradients.class.getName());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().put("OPENBLAS_NUM_THREADS", "1");
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the JVM did not finish");
-        return out.lines().toList();
+        return ChildJvm.outputLines(options, PrintGradients.class);
     }
 
     /**
