@@ -47,10 +47,10 @@ class VectorMathTest {
         VectorMath.sigmoid(z, sigmoidD, z.length);
         VectorMath.tanh(z, tanhD, z.length);
         for (int i = 0; i < z.length; i++) {
-            assertUlps("float sigmoid", zf[i], (float) (1 / (1 + Math.exp(-zf[i]))), sigmoidF[i], 4, Float.MIN_NORMAL);
-            assertUlps("float tanh", zf[i], (float) Math.tanh(zf[i]), tanhF[i], 4, Float.MIN_NORMAL);
-            assertUlps("double sigmoid", z[i], 1 / (1 + Math.exp(-z[i])), sigmoidD[i], 8, Double.MIN_NORMAL);
-            assertUlps("double tanh", z[i], Math.tanh(z[i]), tanhD[i], 8, Double.MIN_NORMAL);
+            assertUlps("float sigmoid", zf[i], (float) (1 / (1 + Math.exp(-zf[i]))), sigmoidF[i], 4, true);
+            assertUlps("float tanh", zf[i], (float) Math.tanh(zf[i]), tanhF[i], 4, true);
+            assertUlps("double sigmoid", z[i], 1 / (1 + Math.exp(-z[i])), sigmoidD[i], 8, false);
+            assertUlps("double tanh", z[i], Math.tanh(z[i]), tanhD[i], 8, false);
         }
     }
 
@@ -193,19 +193,17 @@ class VectorMathTest {
         return z;
     }
 
-    private static void assertUlps(String what, double z, double expected, double actual, int ulps, double tiny) {
+    /** |actual − expected| within {@code ulps} units in the last place of expected, in float or double. */
+    private static void assertUlps(String what, double z, double expected, double actual, int ulps, boolean single) {
         if (Double.isNaN(expected) ? Double.isNaN(actual) : expected == actual) {
             return;
         }
         // results below the normal range are compared absolutely: a flushed 1e-39 is no error that matters
-        double allowed = Math.abs(expected) < tiny ? tiny : ulps * ulp(expected, tiny == Float.MIN_NORMAL);
+        double tiny = single ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+        double allowed = Math.abs(expected) < tiny ? tiny : ulps * (single ? Math.ulp((float) expected) : Math.ulp(expected));
         if (!(Math.abs(actual - expected) <= allowed)) {
             fail(what + "(" + z + "): expected " + expected + ", got " + actual + ", more than " + ulps + " units in the last place apart");
         }
-    }
-
-    private static double ulp(double value, boolean single) {
-        return single ? Math.ulp((float) value) : Math.ulp(value);
     }
 
     private static void assertBitsEqual(String what, float[] expected, float[] actual) {
