@@ -65,9 +65,15 @@ final class BadRows {
 
     /**
      * The bad rows of all {@code files} of {@code input} (in input order), after checking them against the policy:
-     * a user error when over either limit; otherwise, when there are any, a warning on the "org.sparkprop" log.
+     * a user error when a file was refused (the first in input order) or when over either limit; otherwise, when
+     * there are any, a warning on the "org.sparkprop" log.
      */
     static BadRows check(String input, BadRowPolicy policy, List<FileSummary> files) {
+        for (FileSummary f : files) {
+            if (f.refusal != null) {
+                throw new UserException(f.refusal);
+            }
+        }
         BadRows bad = new BadRows(policy);
         long good = 0;
         for (FileSummary f : files) {

@@ -25,7 +25,10 @@ import scala.Tuple2;
  * class labels to the schema's indices and padding LibSVM rows to the feature count; each partition sorts its
  * chunks back into (file, line) order and packs one block, so the result does not depend on the shuffle.
  *
- * <p>Errors raised in tasks reach the caller as the {@link UserException} itself, not Spark's wrapper.
+ * <p>A file whose content is refused (a bad row the policy does not skip, a bad header, data that do not match
+ * its compression) comes back as its task's result, not as a failed task that Spark would retry to the same end;
+ * the driver then reports the first such file in input order. Errors raised in tasks (a file that cannot be read)
+ * reach the caller as the {@link UserException} itself, not Spark's wrapper.
  */
 public final class DataReader {
     /** Most floats in one shuffled chunk (4 MiB), well under Kryo's default 64 MiB buffer. */

@@ -13,8 +13,9 @@ import org.sparkprop.driver.UserException;
 /**
  * Reads one input file in a task: opens it through Hadoop's FileSystem, decompressing by its extension after
  * checking that its first bytes agree ({@link CompressedData}); feeds its non-blank lines ({@link TextLines}) to
- * the format's {@link RowParser}; and returns the packed, validated rows. A bad row stops the task or is skipped
- * and counted, as {@link ParseSettings#badRows} says; a problem with the whole file always stops it.
+ * the format's {@link RowParser}; and returns the packed, validated rows. A bad row refuses the file or is skipped
+ * and counted, as {@link ParseSettings#badRows} says; a problem with the whole file's content always refuses it
+ * ({@link ParsedFile#refused}: the task succeeds and the driver reports it); a file that cannot be read fails the task.
  */
 final class FileParser {
     private FileParser() {
@@ -34,8 +35,11 @@ final class FileParser {
                     read(lines, parser, badRows, file);
                 }
             }
-        } catch (BadRow bad) { // one the policy does not skip; it leaves the task as the type the driver recognises
-            throw new UserException(bad.getMessage());
+        } catch (UserException refused) {
+            // the file's content (a bad row the policy does not skip, its header, its compression): the file's
+            // result, so that Spark does not retry a task that would fail the same way. Read errors, below, are
+            // thrown: they may be passing.
+            return ParsedFile.refused(fileIndex, file, refused.getMessage());
         } catch (IOException e) {
             long line = lines == null ? 0 : lines.lineNumber();
             String where = line == 0 ? "" : " after line " + line;

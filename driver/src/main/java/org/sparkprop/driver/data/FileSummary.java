@@ -25,6 +25,11 @@ final class FileSummary {
     /** Bad rows skipped (see {@link BadRowPolicy}), and the messages of the first few. */
     final long badRows;
     final String[] firstBadRows;
+    /**
+     * Null, or why the file was refused: a bad row the policy does not skip, reported as the file's result rather
+     * than thrown, so that Spark does not retry a task whose input will not change (the file then has no rows).
+     */
+    final String refusal;
 
     FileSummary(int file, String path, int rows, List<String> header, long headerLine, int maxFeatureIndex,
                 int maxLabelIndex, List<String> classNames, BadRows badRows) {
@@ -38,5 +43,25 @@ final class FileSummary {
         this.classNames = classNames == null ? null : classNames.toArray(new String[0]);
         this.badRows = badRows.count();
         this.firstBadRows = badRows.first().toArray(new String[0]);
+        this.refusal = null;
+    }
+
+    private FileSummary(int file, String path, String refusal) {
+        this.file = file;
+        this.path = path;
+        this.rows = 0;
+        this.header = null;
+        this.headerLine = 0;
+        this.maxFeatureIndex = 0;
+        this.maxLabelIndex = -1;
+        this.classNames = null;
+        this.badRows = 0;
+        this.firstBadRows = new String[0];
+        this.refusal = refusal;
+    }
+
+    /** A file refused with {@code message}, one sentence naming the file and the line. */
+    static FileSummary refused(int file, String path, String message) {
+        return new FileSummary(file, path, message);
     }
 }

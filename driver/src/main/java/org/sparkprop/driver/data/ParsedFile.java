@@ -24,6 +24,11 @@ final class ParsedFile {
         this.classNames = classNames == null ? null : List.copyOf(classNames);
     }
 
+    /** A file refused with {@code message} (see {@link FileSummary#refusal}): no rows, nothing packed. */
+    static ParsedFile refused(int file, String path, String message) {
+        return new ParsedFile(FileSummary.refused(file, path, message), null, null, null);
+    }
+
     FileSummary summary() {
         return summary;
     }

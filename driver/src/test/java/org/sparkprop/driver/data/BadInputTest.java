@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,6 +188,38 @@ class BadInputTest {
         Path labels = file("labels.svm", "0,3 1:1");
         assertEquals(labels + ":1: label index 3 exceeds the 3 labels of the training data (0 to 2)",
                 error(() -> DataReader.readOrdered(sc, InputSpec.of(labels.toString(), DataFormat.LIBSVM), multiLabel)));
+    }
+
+    /**
+     * A refused file fails no task (its task returns the refusal), so that a cluster, whose tasks Spark retries
+     * (spark.task.maxFailures, 4 by default), does not read it again to the same end; with several refused files the
+     * first in input order is the one named, whichever task ends first.
+     */
+    @Test
+    void aRefusedFileFailsNoTaskAndTheFirstFileInOrderIsNamed() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("several"));
+        file("several/a.csv", "x,y", "1,a", "2,b");
+        Path second = file("several/b.csv", "x,y", "1,a", "2");
+        file("several/c.csv", "x,y", "1,a", "x,b");
+        List<String> failed = new ArrayList<>();
+        SparkListener listener = new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                if (!end.taskInfo().successful()) {
+                    synchronized (failed) {
+                        failed.add(end.reason().toString());
+                    }
+                }
+            }
+        };
+        sc.sc().addSparkListener(listener);
+        try {
+            assertEquals(second + ":3: expected 2 columns, found 1", csv(LabelKind.CLASSES, folder));
+            sc.sc().listenerBus().waitUntilEmpty(60_000);
+        } finally {
+            sc.sc().removeSparkListener(listener);
+        }
+        assertEquals(List.of(), failed, "failed tasks");
     }
 
     @Test
