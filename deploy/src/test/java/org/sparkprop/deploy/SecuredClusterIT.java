@@ -2,7 +2,6 @@ package org.sparkprop.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparkprop.deploy.Deploy.SMALL;
 import static org.sparkprop.deploy.Deploy.assertSameModel;
@@ -92,8 +91,12 @@ class SecuredClusterIT {
 
     @Test
     void anApplicationWithAWrongSecretIsRefused() throws IOException {
-        assertNotEquals(0, wrongSecretApp.awaitExit(), wrongSecretApp.tail());
+        // a user's error in one sentence, exit status 2, no trace
+        assertEquals(2, wrongSecretApp.awaitExit(), wrongSecretApp.tail());
         assertTrue(wrongSecretApp.output().contains("All masters are unresponsive"), wrongSecretApp.tail());
+        assertTrue(wrongSecretApp.output().contains("sparkprop: Spark stopped the application before the command finished ("),
+                wrongSecretApp.tail());
+        assertFalse(wrongSecretApp.output().contains("internal error"), wrongSecretApp.tail());
         String log = Files.readString(cluster.masterLog());
         assertFalse(log.contains("Registering app wrong-secret-app"), log);
         assertTrue(log.contains(REFUSED), log);

@@ -71,10 +71,33 @@ public final class Main {
                 err.println("sparkprop: " + user.getMessage());
                 return USER_ERROR;
             }
+            String stopped = sparkStopped(e);
+            if (stopped != null) {
+                err.println("sparkprop: " + stopped);
+                return USER_ERROR;
+            }
             err.println("sparkprop: internal error (a bug; please report it with this trace):");
             e.printStackTrace(err);
             return BUG;
         }
+    }
+
+    /**
+     * One sentence when {@code e} is Spark refusing work because its context was stopped under the command (Spark
+     * gave the application up: a standalone master that cannot be reached or refuses it, a kill from Spark's UI, the
+     * JVM shutting down), else null. Not a bug of sparkprop's, so no trace; Spark's own log lines say why.
+     */
+    static String sparkStopped(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && (m.startsWith("SparkContext has been shutdown") || m.contains("stopped SparkContext")
+                    || m.contains("because SparkContext was shut down"))) {
+                String why = m.lines().findFirst().orElse(m).strip().replaceAll("\\.$", "");
+                return "Spark stopped the application before the command finished (" + why + "); Spark's log says why, and 'All masters are unresponsive' there means that the standalone master"
+                        + " could not be reached or refused the application, as it refuses one with another spark.authenticate.secret";
+            }
+        }
+        return null;
     }
 
     static String usage() {
