@@ -65,7 +65,7 @@ public final class Main {
             }
             command.run(options, out);
             return command.exitStatus();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's Scala methods throw SparkException, a checked exception, undeclared
             UserException user = UserException.find(e);
             if (user != null) {
                 err.println("sparkprop: " + user.getMessage());
@@ -88,16 +88,21 @@ public final class Main {
      * JVM shutting down), else null. Not a bug of sparkprop's, so no trace; Spark's own log lines say why.
      */
     static String sparkStopped(Throwable e) {
+        String stopped = null;
         for (Throwable c = e; c != null; c = c.getCause()) {
             String m = c.getMessage();
             if (m != null && (m.startsWith("SparkContext has been shutdown") || m.contains("stopped SparkContext")
                     || m.contains("because SparkContext was shut down"))) {
-                String why = m.lines().findFirst().orElse(m).strip().replaceAll("\\.$", "");
-                return "Spark stopped the application before the command finished (" + why + "); Spark's log says why, and 'All masters are unresponsive' there means that the standalone master"
-                        + " could not be reached or refused the application, as it refuses one with another spark.authenticate.secret";
+                stopped = m; // the innermost says it most plainly
             }
         }
-        return null;
+        if (stopped == null) {
+            return null;
+        }
+        String why = stopped.lines().findFirst().orElse(stopped).strip().replaceAll("\\.$", "");
+        return "Spark stopped the application before the command finished (" + why + "); Spark's log says why, and"
+                + " 'All masters are unresponsive' there means that the standalone master could not be reached or refused"
+                + " the application, as it refuses one with another spark.authenticate.secret";
     }
 
     static String usage() {
