@@ -60,11 +60,7 @@ class BlasTest {
     /** Prints {@link Blas#description()}, or the message of the error that choosing a BLAS raised. */
     public static final class PrintDescription {
         public static void main(String[] args) {
-            try {
-                System.out.println(Blas.description());
-            } catch (ExceptionInInitializerError e) {
-                System.out.println(e.getCause().getMessage());
-            }
+            ChildJvm.printDescription(Blas::description);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Runs a class's main in a new JVM (this one's java and class path), for what a JVM chooses once, when a class
@@ -15,6 +16,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvm {
     private ChildJvm() {
+    }
+
+    /**
+     * For a child's main: prints {@code description}'s line, or the message of the error that the choice behind it
+     * raised when its class loaded; true when it printed the description.
+     */
+    static boolean printDescription(Supplier<String> description) {
+        try {
+            System.out.println(description.get());
+            return true;
+        } catch (ExceptionInInitializerError e) {
+            System.out.println(e.getCause().getMessage());
+            return false;
+        }
     }
 
     /** The lines {@code main} prints on standard output in a new JVM with {@code options}; its standard error is dropped. */
