@@ -49,6 +49,14 @@ public class KernelBenchmark {
     @Param({"float", "double"})
     public String precision;
 
+    /**
+     * The hidden layers' activation ({@link Activation#parse}); relu by default, as {@code bench} times. With
+     * {@code -p activation=identity,relu,sigmoid,tanh} the element-wise work's share shows, and with
+     * {@code -jvmArgsAppend -Dsparkprop.vectorMath=false} the scalar loops' (README, "Activations").
+     */
+    @Param({"relu"})
+    public String activation;
+
     /** native (the library {@link Blas} loads) or java (netlib's vectorized Java). */
     @Param({"native", "java"})
     public String blas;
@@ -69,7 +77,7 @@ public class KernelBenchmark {
             default -> throw new IllegalArgumentException("blas must be native or java, got " + blas);
         };
         int[] sizes = Arrays.stream(network.split("-")).mapToInt(Integer::parseInt).toArray();
-        Topology topology = Topology.of(sizes, Activation.RELU, Activation.SOFTMAX, Loss.SOFTMAX_CROSS_ENTROPY);
+        Topology topology = Topology.of(sizes, Activation.parse(activation), Activation.SOFTMAX, Loss.SOFTMAX_CROSS_ENTROPY);
         Precision p = Precision.parse(precision);
         pass = Throughput.passCall(Network.create(topology, p, implementation), rows);
         gemms = Throughput.passGemmsCall(implementation, p, topology, rows);
