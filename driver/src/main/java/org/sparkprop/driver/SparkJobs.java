@@ -3,6 +3,7 @@ package org.sparkprop.driver;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -20,6 +21,9 @@ import scala.runtime.BoxedUnit;
  * indexed by partition, so whatever the driver then sums, it sums in partition order: reproducible to the bit.
  */
 public final class SparkJobs {
+    /** The local property behind {@code setJobDescription}: what the Spark UI shows for a job. */
+    static final String JOB_DESCRIPTION = "spark.job.description";
+
     private SparkJobs() {
     }
 
@@ -34,6 +38,14 @@ public final class SparkJobs {
     @SuppressWarnings("unchecked")
     public static <T, R> R[] runOnPartitions(JavaSparkContext sc, JavaRDD<T> rdd, PartitionFunction<T, R> function,
                                              Class<R> resultType, String description) {
+        if (resultType.getName().startsWith("org.sparkprop.") && Wire.bytesNeeded(sc.getConf())) {
+            byte[][] encoded = runOnPartitions(sc, rdd, new Encoded<>(function), byte[].class, description);
+            R[] results = (R[]) Array.newInstance(resultType, encoded.length);
+            for (int p = 0; p < encoded.length; p++) {
+                results[p] = Wire.decode(encoded[p]);
+            }
+            return results;
+        }
         int n = rdd.getNumPartitions();
         R[] results = (R[]) Array.newInstance(resultType, n);
         List<Object> partitions = new ArrayList<>(n);
@@ -45,12 +57,31 @@ public final class SparkJobs {
             return BoxedUnit.UNIT;
         };
         ClassTag<R> tag = ClassTag$.MODULE$.apply(resultType);
+        return described(sc, description, () -> {
+            sc.sc().runJob(rdd.rdd(), function, CollectionConverters.asScala(partitions).toSeq(), collect, tag);
+            return results;
+        });
+    }
+
+    /**
+     * Runs {@code jobs} with the Spark UI's job description set to {@code description}, then puts back the caller's
+     * (sparkprop is often a guest in a user's session, whose descriptions and job group it leaves as it found them).
+     */
+    public static <T> T described(JavaSparkContext sc, String description, Supplier<T> jobs) {
+        String callers = sc.getLocalProperty(JOB_DESCRIPTION);
         sc.setJobDescription(description);
         try {
-            sc.sc().runJob(rdd.rdd(), function, CollectionConverters.asScala(partitions).toSeq(), collect, tag);
+            return jobs.get();
         } finally {
-            sc.setJobDescription(null);
+            sc.setLocalProperty(JOB_DESCRIPTION, callers);
         }
-        return results;
+    }
+
+    /** A function's results as {@link Wire} bytes, for a serializer that does not know sparkprop's classes. */
+    private record Encoded<T, R>(PartitionFunction<T, R> function) implements PartitionFunction<T, byte[]> {
+        @Override
+        public byte[] apply(TaskContext context, Iterator<T> rows) {
+            return Wire.encode((java.io.Serializable) function.apply(context, rows));
+        }
     }
 }

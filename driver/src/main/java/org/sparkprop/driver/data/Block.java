@@ -16,8 +16,17 @@ public final class Block implements Serializable {
     public final int targetWidth;
     public final float[] features;
     public final float[] targets;
+    /** One sample weight per row, or null when the rows have none. */
+    public final float[] weights;
 
     public Block(int rows, int inputs, int targetWidth, float[] features, float[] targets) {
+        this(rows, inputs, targetWidth, features, targets, null);
+    }
+
+    public Block(int rows, int inputs, int targetWidth, float[] features, float[] targets, float[] weights) {
+        if (weights != null && weights.length != rows) {
+            throw new IllegalArgumentException("block of " + rows + " rows cannot hold " + weights.length + " weights");
+        }
         if (features.length != (long) rows * inputs || targets.length != (long) rows * targetWidth) {
             throw new IllegalArgumentException("block of " + rows + " rows × " + inputs + " inputs × " + targetWidth
                     + " targets cannot hold " + features.length + " features and " + targets.length + " targets");
@@ -27,6 +36,7 @@ public final class Block implements Serializable {
         this.targetWidth = targetWidth;
         this.features = features;
         this.targets = targets;
+        this.weights = weights;
     }
 
     public static Block empty(int inputs, int targetWidth) {

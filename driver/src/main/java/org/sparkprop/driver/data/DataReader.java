@@ -7,11 +7,14 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
+import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.UserException;
+import org.sparkprop.driver.Wire;
 import scala.Tuple2;
 
 /**
@@ -111,15 +114,7 @@ public final class DataReader {
             if (rows == 0) {
                 throw SchemaInference.noRows(in.path(), summaries);
             }
-            JavaRDD<Block> blocks = parsed.map(file -> {
-                int[] remap = file.classRemap(classes);
-                Block block = new Block(file.rows(), numFeatures, targetWidth,
-                        new float[blockLength(file.rows(), numFeatures, file.summary.path)], new float[file.rows() * targetWidth]);
-                for (int r = 0; r < file.rows(); r++) {
-                    file.copyRow(r, remap, block.features, r * numFeatures, block.targets, r * targetWidth);
-                }
-                return block;
-            });
+            JavaRDD<Block> blocks = parsed.map(file -> inOrder(file, numFeatures, targetWidth, classes));
             long packed = cacheAndCount(sc, blocks, "pack " + in.path());
             if (packed != rows) {
                 throw new IllegalStateException("packed " + packed + " of " + rows + " rows");
@@ -128,6 +123,17 @@ public final class DataReader {
         } finally {
             parsed.unpersist(false);
         }
+    }
+
+    /** One file's rows as one block in line order, features padded to {@code numFeatures}, classes remapped to {@code classes}. */
+    static Block inOrder(ParsedFile file, int numFeatures, int targetWidth, List<String> classes) {
+        int[] remap = file.classRemap(classes);
+        float[] features = new float[blockLength(file.rows(), numFeatures, file.summary.path)];
+        float[] targets = new float[file.rows() * targetWidth];
+        for (int r = 0; r < file.rows(); r++) {
+            file.copyRow(r, remap, features, r * numFeatures, targets, r * targetWidth);
+        }
+        return new Block(file.rows(), numFeatures, targetWidth, features, targets, file.weights);
     }
 
     /** One task per file, in path order, each parsing its file into one {@link ParsedFile}. */
@@ -144,14 +150,33 @@ public final class DataReader {
     }
 
     /** The training blocks: row r of file f to partition (f + r) mod P, in (file, line) order within a partition. */
-    private static JavaRDD<Block> redistribute(JavaRDD<ParsedFile> parsed, Schema schema, int partitions) {
+    static JavaRDD<Block> redistribute(JavaRDD<ParsedFile> parsed, Schema schema, int partitions) {
         int numFeatures = schema.numFeatures();
         int targetWidth = schema.targetWidth();
         List<String> classes = schema.classes();
-        return parsed
-                .flatMapToPair(file -> new ChunkIterator(file, file.classRemap(classes), numFeatures, targetWidth, partitions))
-                .partitionBy(new HashPartitioner(partitions))
-                .mapPartitions(chunks -> List.of(assemble(chunks, numFeatures, targetWidth)).iterator(), true);
+        JavaPairRDD<Integer, Chunk> chunks = parsed
+                .flatMapToPair(file -> new ChunkIterator(file, file.classRemap(classes), numFeatures, targetWidth, partitions));
+        if (Wire.bytesNeeded(parsed.context().getConf())) {
+            return chunks.mapValues(Wire::encode)
+                    .partitionBy(new HashPartitioner(partitions))
+                    .mapPartitions(arriving -> List.of(assemble(new Decoded(arriving), numFeatures, targetWidth)).iterator(), true);
+        }
+        return chunks.partitionBy(new HashPartitioner(partitions))
+                .mapPartitions(arriving -> List.of(assemble(arriving, numFeatures, targetWidth)).iterator(), true);
+    }
+
+    /** Chunks that crossed the shuffle as {@link Wire} bytes. */
+    private record Decoded(Iterator<Tuple2<Integer, byte[]>> arriving) implements Iterator<Tuple2<Integer, Chunk>> {
+        @Override
+        public boolean hasNext() {
+            return arriving.hasNext();
+        }
+
+        @Override
+        public Tuple2<Integer, Chunk> next() {
+            Tuple2<Integer, byte[]> next = arriving.next();
+            return new Tuple2<>(next._1(), Wire.decode(next._2()));
+        }
     }
 
     /** Concatenates a partition's chunks in (file, seq) order into its one block. */
@@ -166,13 +191,18 @@ public final class DataReader {
         chunks.sort(Chunk.INPUT_ORDER);
         float[] features = new float[blockLength(rows, numFeatures, "a partition")];
         float[] targets = new float[(int) rows * targetWidth];
+        boolean weighted = !chunks.isEmpty() && chunks.get(0).weights != null;
+        float[] weights = weighted ? new float[(int) rows] : null;
         int at = 0;
         for (Chunk chunk : chunks) {
             System.arraycopy(chunk.features, 0, features, at * numFeatures, chunk.features.length);
             System.arraycopy(chunk.targets, 0, targets, at * targetWidth, chunk.targets.length);
+            if (weighted) {
+                System.arraycopy(chunk.weights, 0, weights, at, chunk.rows);
+            }
             at += chunk.rows;
         }
-        return new Block((int) rows, numFeatures, targetWidth, features, targets);
+        return new Block((int) rows, numFeatures, targetWidth, features, targets, weights);
     }
 
     /** The length of a block's feature array; a user error when {@code what} has more values than an array holds. */
@@ -244,11 +274,16 @@ public final class DataReader {
             int n = Math.min(rowsPerChunk, count - done);
             float[] features = new float[n * numFeatures];
             float[] targets = new float[n * targetWidth];
+            float[] weights = file.weights != null ? new float[n] : null;
             int first = firstRow(partition);
             for (int i = 0; i < n; i++) {
-                file.copyRow(first + (done + i) * partitions, classRemap, features, i * numFeatures, targets, i * targetWidth);
+                int row = first + (done + i) * partitions;
+                file.copyRow(row, classRemap, features, i * numFeatures, targets, i * targetWidth);
+                if (weights != null) {
+                    weights[i] = file.weights[row];
+                }
             }
-            Tuple2<Integer, Chunk> chunk = new Tuple2<>(partition, new Chunk(file.summary.file, seq++, n, features, targets));
+            Tuple2<Integer, Chunk> chunk = new Tuple2<>(partition, new Chunk(file.summary.file, seq++, n, features, targets, weights));
             done += n;
             advance();
             return chunk;
@@ -271,9 +306,8 @@ public final class DataReader {
      * rethrown as that exception.
      */
     static <T> T run(JavaSparkContext sc, String description, Supplier<T> job) {
-        sc.setJobDescription(description);
         try {
-            return job.get();
+            return SparkJobs.described(sc, description, job);
         } catch (Exception e) { // SparkException is checked but undeclared by Spark's Scala methods
             UserException user = UserException.find(e);
             if (user != null) {
@@ -283,8 +317,6 @@ public final class DataReader {
                 throw runtime;
             }
             throw new IllegalStateException(description + " failed", e);
-        } finally {
-            sc.setJobDescription(null);
         }
     }
 }

@@ -14,14 +14,27 @@ final class ParsedFile {
     final FileSummary summary;
     final PackedRows features;
     final PackedRows targets;
-    /** The file's class labels by local id, or null when labels are not classes. */
+    /**
+     * The file's class labels by local id, or null when labels are not classes or the targets hold class indices
+     * already (a DataFrame's label column).
+     */
     final List<String> classNames;
+    /** One sample weight per row, or null when the input has none. */
+    final float[] weights;
 
     ParsedFile(FileSummary summary, PackedRows features, PackedRows targets, List<String> classNames) {
+        this(summary, features, targets, classNames, null);
+    }
+
+    ParsedFile(FileSummary summary, PackedRows features, PackedRows targets, List<String> classNames, float[] weights) {
+        if (weights != null && features != null && weights.length != features.rows) {
+            throw new IllegalArgumentException(weights.length + " weights for " + features.rows + " rows");
+        }
         this.summary = summary;
         this.features = features;
         this.targets = targets;
         this.classNames = classNames == null ? null : List.copyOf(classNames);
+        this.weights = weights;
     }
 
     /** A file refused with {@code message} (see {@link FileSummary#refusal}): no rows, nothing packed. */

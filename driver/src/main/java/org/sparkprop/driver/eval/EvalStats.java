@@ -11,7 +11,9 @@ import org.sparkprop.driver.data.LabelKind;
  *   <li>REGRESSION: per output k, {@code sums[4k..4k+3]} = Σ(ŷ−y)², Σ|ŷ−y|, Σy, Σy².</li>
  * </ul>
  */
-public final class EvalStats {
+public final class EvalStats implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     public final LabelKind kind;
     public long rows;
     public double lossSum;

@@ -6,6 +6,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
+import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Precision;
@@ -25,11 +26,12 @@ public final class Predictor {
                                     JavaRDD<Block> blocks, Consumer<double[]> sink) {
         Broadcast<Object> broadcast = sc.broadcast(Network.create(topology, precision).toCompute(weights));
         try {
-            sc.setJobDescription("predict");
-            Iterator<double[]> outputs = blocks.map(new BlockOutputs(broadcast, topology, precision)).toLocalIterator();
-            outputs.forEachRemaining(sink);
+            SparkJobs.described(sc, "predict", () -> {
+                Iterator<double[]> outputs = blocks.map(new BlockOutputs(broadcast, topology, precision)).toLocalIterator();
+                outputs.forEachRemaining(sink);
+                return null;
+            });
         } finally {
-            sc.setJobDescription(null);
             broadcast.destroy();
         }
     }

@@ -5,7 +5,9 @@ package org.sparkprop.driver.train;
  * Σ loss over its rows, the row count, and how long the task computed. Small on purpose: the gradient stays in
  * the compute type.
  */
-public final class StepResult {
+public final class StepResult implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Null where the gradient went into a {@link HandOver}. */
     public final Object gradientSum;
     public final double lossSum;
