@@ -17,7 +17,7 @@ import scala.runtime.BoxedUnit;
 /**
  * Runs one Spark job over every partition of an RDD through {@code SparkContext.runJob}, with a function
  * that is a named class. Spark's ClosureCleaner leaves such a function alone, which makes a job cost Spark's
- * floor rather than the 25 to 40 ms of RDD methods that wrap Scala closures (DESIGN.md). Results come back
+ * floor rather than the 25 to 40 ms of RDD methods that wrap Scala closures (docs/architecture.md, 'Measured facts'). Results come back
  * indexed by partition, so whatever the driver then sums, it sums in partition order: reproducible to the bit.
  */
 public final class SparkJobs {

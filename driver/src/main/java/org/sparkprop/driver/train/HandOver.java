@@ -7,7 +7,7 @@ import org.sparkprop.kernels.Network;
 /**
  * Weights and per-partition gradients that a training run's steps pass between driver and tasks through memory,
  * for local mode, where the executor runs in the driver's JVM. Spark would otherwise serialize the weights into a
- * broadcast and every task's gradient into its result and back (DESIGN.md; about half of a step's cost beyond a
+ * broadcast and every task's gradient into its result and back (docs/architecture.md, 'How a step travels through Spark'; about half of a step's cost beyond a
  * bare job in {@code local[2]}). The arrays are allocated once per run: the driver writes {@link #weights} between
  * jobs, task p writes {@code gradients[p]} during one, the driver reads them after it; the job's submission and
  * completion order those accesses.

@@ -22,7 +22,7 @@ import org.sparkprop.kernels.WeightInit;
 import scala.collection.Iterator;
 
 /**
- * The step loop of DESIGN.md. Per step ({@link StepJob}): broadcast the weights in the compute type (in local
+ * The step loop of docs/architecture.md, 'One training step'. Per step ({@link StepJob}): broadcast the weights in the compute type (in local
  * mode: hand them over in memory); every partition runs its share of the global mini-batch forward and backward
  * ({@link StepTask}); the driver sums (Σgrad, Σloss, n) in partition order, divides by n, adds the L2/L1 terms, clips, checks that all is finite, applies the
  * optimizer, and destroys the broadcast. Epochs repeat until the epoch budget, the tolerance or early stopping
