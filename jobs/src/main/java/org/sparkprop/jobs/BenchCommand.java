@@ -31,7 +31,6 @@ import org.sparkprop.driver.data.DataReader;
 import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.driver.data.InputSpec;
 import org.sparkprop.driver.data.LabelKind;
-import org.sparkprop.driver.optim.ScheduleSpec;
 import org.sparkprop.driver.train.BatchPlan;
 import org.sparkprop.driver.train.EpochRecord;
 import org.sparkprop.driver.train.StepJob;
@@ -438,7 +437,7 @@ final class BenchCommand implements Main.Command {
         b.hidden = settings.hidden();
         b.activation = Activation.SIGMOID;
         b.batchSize = batchSize;
-        b.schedule = ScheduleSpec.constant(settings.learningRate());
+        b.learningRate = settings.learningRate();
         b.epochs = epochs;
         b.seed = SEED;
         b.patience = 0;

@@ -1,42 +1,46 @@
 package org.sparkprop.jobs;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkprop.driver.UserException;
-import org.sparkprop.driver.optim.OptimizerKind;
-import org.sparkprop.driver.optim.OptimizerSpec;
-import org.sparkprop.driver.optim.ScheduleSpec;
-import org.sparkprop.driver.train.TrainConfig;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * A configuration file for {@code train --config FILE}: a subcommand's flags without their leading dashes,
- * one per line. Two syntaxes, by the file's name:
- * <ul>
- *   <li>properties (any name): {@code key = value}; lines starting with {@code #} or {@code !} are comments;
- *       the value is the rest of the line, trimmed, taken literally (no escapes, no continuation lines);</li>
- *   <li>YAML ({@code .yaml}, {@code .yml}): a flat subset, {@code key: value} at the start of a line, a value
- *       plain or in single or double quotes, {@code #} comments, an optional {@code ---} first. Everything else
- *       YAML allows (nesting, lists, flow collections, anchors, tags, block scalars) is refused with the
- *       line named, so nothing is ever read differently from what a YAML parser would read.</li>
- * </ul>
- * A flag without a value (such as {@code overwrite}) takes {@code true} or {@code false}. A key given twice is
- * refused. Which keys exist is the subcommand's business ({@link Options}).
+ * A configuration file for {@code --config FILE}: a YAML mapping, read by SnakeYAML, whose keys are a subcommand's
+ * flags without their leading dashes. A value is a scalar (taken as written, so {@code 0.010} stays "0.010" and
+ * {@code '256,128'} and {@code 256,128} are the same) or a list of scalars, which stands for their comma-separated
+ * text ({@code hidden: [256, 128]} is {@code hidden: 256,128}). A flag without a value (such as {@code overwrite})
+ * takes {@code true} or {@code false}. Nested mappings, an empty value and a key given twice are refused, each with
+ * its file and line. Which keys exist is the subcommand's business ({@link Options}).
  */
 final class ConfigFile {
     /** Largest configuration file read: a few dozen settings fit many times over. */
     static final long MAX_BYTES = 1L << 20;
+    /** A line of the 'key = value' files that sparkprop read before it read YAML. */
+    private static final Pattern OLD_STYLE = Pattern.compile("\\s*([a-z0-9][a-z0-9-]*)\\s*=\\s*(.*?)\\s*");
+    private static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     /**
      * One setting.
@@ -49,9 +53,9 @@ final class ConfigFile {
     private ConfigFile() {
     }
 
-    /** Reads and parses {@code path} (any Hadoop file system); the syntax follows the name (see the class comment). */
+    /** Reads and parses {@code path} (any Hadoop file system). */
     static List<Entry> read(String path, Configuration conf) {
-        List<String> lines = new ArrayList<>();
+        byte[] bytes;
         try {
             Path p = new Path(path);
             FileSystem fs = p.getFileSystem(conf);
@@ -65,137 +69,107 @@ final class ConfigFile {
             if (status.getLen() > MAX_BYTES) {
                 throw new UserException("configuration file " + path + " has " + status.getLen() + " bytes, more than the " + MAX_BYTES + " allowed");
             }
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    lines.add(line);
-                }
+            try (InputStream in = fs.open(p)) {
+                bytes = in.readNBytes((int) MAX_BYTES + 1);
             }
         } catch (IOException | IllegalArgumentException e) {
             throw new UserException("cannot read configuration file " + path + ": " + e.getMessage(), e);
         }
-        return parse(path, lines, isYaml(path));
+        return parse(path, new String(bytes, StandardCharsets.UTF_8));
     }
 
-    static boolean isYaml(String path) {
-        String name = path.toLowerCase(Locale.ROOT);
-        return name.endsWith(".yaml") || name.endsWith(".yml");
-    }
-
-    /** The settings in {@code lines} of the file {@code name}, in file order. */
-    static List<Entry> parse(String name, List<String> lines, boolean yaml) {
+    /** The settings in {@code text}, the content of the file {@code name}, in file order. */
+    static List<Entry> parse(String name, String text) {
+        String content = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setCodePointLimit((int) MAX_BYTES);
+            options.setMaxAliasesForCollections(20);
+            options.setNestingDepthLimit(5);
+            root = new Yaml(options).compose(new StringReader(content));
+        } catch (MarkedYAMLException e) {
+            throw refusal(name, content, line(e.getProblemMark()), "not YAML (" + e.getProblem() + ")");
+        } catch (YAMLException e) {
+            throw refusal(name, content, 1, "not YAML (" + e.getMessage() + ")");
+        }
+        if (root == null) {
+            return List.of();
+        }
+        if (!(root instanceof MappingNode mapping)) {
+            throw refusal(name, content, line(root.getStartMark()), "expected YAML key: value lines, got " + describe(root));
+        }
         List<Entry> entries = new ArrayList<>();
         Map<String, Integer> firstLine = new HashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String where = name + ":" + (i + 1);
-            String line = lines.get(i);
-            if (i == 0 && line.startsWith("\uFEFF")) {
-                line = line.substring(1);
+        for (NodeTuple tuple : mapping.getValue()) {
+            int line = line(tuple.getKeyNode().getStartMark());
+            String where = name + ":" + line;
+            if (!(tuple.getKeyNode() instanceof ScalarNode keyNode) || !KEY.matcher(keyNode.getValue()).matches()) {
+                String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : describe(tuple.getKeyNode());
+                throw refusal(name, content, line, "'" + key + "' is not a key; keys are flag names without their dashes, such as learning-rate");
             }
-            Entry entry = yaml ? yamlLine(line, where, i == 0) : propertiesLine(line, where);
-            if (entry == null) {
-                continue;
-            }
-            if (!entry.key.matches("[a-z0-9][a-z0-9-]*")) {
-                throw new UserException(where + ": '" + entry.key + "' is not a key; keys are flag names without their dashes, such as learning-rate");
-            }
-            Integer previous = firstLine.putIfAbsent(entry.key, i + 1);
+            String key = keyNode.getValue();
+            Integer previous = firstLine.putIfAbsent(key, line);
             if (previous != null) {
-                throw new UserException(where + ": key '" + entry.key + "' is set again (first on line " + previous + ")");
+                throw new UserException(where + ": key '" + key + "' is set again (first on line " + previous + ")");
             }
-            entries.add(entry);
+            entries.add(new Entry(key, value(key, tuple.getValueNode(), where), where));
         }
         return entries;
     }
 
-    private static Entry propertiesLine(String line, String where) {
-        String trimmed = line.strip();
-        if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith("!")) {
-            return null;
+    /** A scalar as written, or a list of scalars as their comma-separated text. */
+    private static String value(String key, Node node, String where) {
+        if (node instanceof ScalarNode scalar) {
+            if (scalar.getTag().equals(Tag.NULL)) {
+                throw new UserException(where + ": '" + key + "' has no value; write " + key + ": VALUE");
+            }
+            return scalar.getValue();
         }
-        int eq = trimmed.indexOf('=');
-        if (eq < 0) {
-            throw new UserException(where + ": expected key = value, got '" + trimmed + "'");
-        }
-        return new Entry(trimmed.substring(0, eq).strip(), trimmed.substring(eq + 1).strip(), where);
-    }
-
-    private static Entry yamlLine(String line, String where, boolean first) {
-        String trimmed = line.strip();
-        if (trimmed.isEmpty() || trimmed.startsWith("#") || (first && trimmed.equals("---"))) {
-            return null;
-        }
-        if (Character.isWhitespace(line.charAt(0))) {
-            throw new UserException(where + ": indented (nested) YAML is not supported; write flat key: value lines");
-        }
-        if (trimmed.startsWith("-") || trimmed.equals("...")) {
-            throw new UserException(where + ": only flat key: value lines are supported, not '" + trimmed + "'");
-        }
-        int colon = trimmed.indexOf(": ");
-        String key;
-        String rest;
-        if (colon >= 0) {
-            key = trimmed.substring(0, colon);
-            rest = trimmed.substring(colon + 2).strip();
-        } else if (trimmed.endsWith(":")) {
-            key = trimmed.substring(0, trimmed.length() - 1);
-            rest = "";
-        } else {
-            throw new UserException(where + ": expected key: value, got '" + trimmed + "'");
-        }
-        if (rest.isEmpty() || rest.startsWith("#")) {
-            throw new UserException(where + ": '" + key.strip() + "' has no value (nested YAML is not supported; write flat key: value lines)");
-        }
-        return new Entry(key.strip(), yamlScalar(rest, where), where);
-    }
-
-    /** A plain, single-quoted or double-quoted scalar, with a trailing comment removed. */
-    private static String yamlScalar(String text, String where) {
-        char first = text.charAt(0);
-        if (first == '\'' || first == '"') {
-            StringBuilder value = new StringBuilder();
-            int i = 1;
-            for (; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (c == first) {
-                    if (first == '\'' && i + 1 < text.length() && text.charAt(i + 1) == '\'') {
-                        value.append('\'');
-                        i++;
-                        continue;
-                    }
-                    break;
+        if (node instanceof SequenceNode sequence) {
+            List<String> items = new ArrayList<>();
+            for (Node item : sequence.getValue()) {
+                if (!(item instanceof ScalarNode scalar) || scalar.getTag().equals(Tag.NULL)) {
+                    throw new UserException(where + ": '" + key + "' is a list whose items are not all plain values");
                 }
-                if (first == '"' && c == '\\') {
-                    if (i + 1 < text.length() && (text.charAt(i + 1) == '"' || text.charAt(i + 1) == '\\')) {
-                        value.append(text.charAt(++i));
-                        continue;
-                    }
-                    throw new UserException(where + ": only \\\" and \\\\ escapes are supported in double-quoted values");
-                }
-                value.append(c);
+                items.add(scalar.getValue());
             }
-            if (i >= text.length()) {
-                throw new UserException(where + ": the quoted value is not closed");
-            }
-            String after = text.substring(i + 1).strip();
-            if (!after.isEmpty() && !after.startsWith("#")) {
-                throw new UserException(where + ": unexpected '" + after + "' after the quoted value");
-            }
-            return value.toString();
+            return String.join(",", items);
         }
-        if ("[{&*!|>%@`".indexOf(first) >= 0) {
-            throw new UserException(where + ": YAML '" + first + "' values are not supported; write a plain value"
-                    + (first == '[' ? " (a list as 256,128)" : ""));
-        }
-        int comment = text.indexOf(" #");
-        return (comment >= 0 ? text.substring(0, comment) : text).strip();
+        throw new UserException(where + ": '" + key + "' holds a nested mapping; settings are flat key: value lines");
     }
 
     /**
-     * A subcommand's resolved configuration in the properties syntax that {@link #read} takes back: every flag but
-     * help and the configuration flags themselves, in declaration order, with the value in effect (from
-     * {@code resolved}, else as given); a flag with no value in effect is a comment line.
+     * The refusal of a file that is not the YAML mapping expected: when it holds a line of the 'key = value' form
+     * sparkprop read before, one sentence on how to write it in YAML, pointing at that line.
+     */
+    private static UserException refusal(String name, String content, int line, String problem) {
+        String[] lines = content.split("\\R", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Matcher m = OLD_STYLE.matcher(lines[i]);
+            if (m.matches()) {
+                return new UserException(name + ":" + (i + 1) + ": configuration files are YAML, so write '" + m.group(1) + ": "
+                        + m.group(2) + "' instead of the 'key = value' line '" + lines[i].strip() + "'");
+            }
+        }
+        return new UserException(name + ":" + line + ": " + problem);
+    }
+
+    private static int line(Mark mark) {
+        return mark == null ? 1 : mark.getLine() + 1;
+    }
+
+    private static String describe(Node node) {
+        return node instanceof ScalarNode s ? "'" + s.getValue() + "'" : node instanceof SequenceNode ? "a list" : "a mapping";
+    }
+
+    /**
+     * A subcommand's resolved configuration as a YAML file that {@link #read} takes back: every flag but help and
+     * the configuration flags themselves, in declaration order, with the value in effect (from {@code resolved},
+     * else as given); a flag with no value in effect is a comment line.
      *
-     * @param resolved values in effect of the flags that a validated configuration decides, by flag name
+     * @param resolved values in effect of the flags that a validated configuration decides, by flag name; a null
+     *                 value means the configuration does not use that flag
      */
     static String print(String command, Options o, Map<String, String> resolved) {
         StringBuilder s = new StringBuilder("# sparkprop " + command
@@ -205,69 +179,15 @@ final class ConfigFile {
                 continue;
             }
             String value = resolved.containsKey(name) ? resolved.get(name) : o.string(name);
-            s.append(value == null ? "# " + name + " =\n" : name + " = " + value + "\n");
+            s.append(value == null ? "# " + name + ":\n" : name + ": " + yamlScalar(value) + "\n");
         }
         return s.toString();
     }
 
-    /**
-     * The flag values that {@code config} stands for, under {@code train}'s flag names, in its flags' order:
-     * what --print-config shows. Settings a choice does not use (momentum for Adam, decay-rate for a constant
-     * schedule) are left out.
-     */
-    static Map<String, String> trainFlags(TrainConfig config) {
-        Map<String, String> flags = new LinkedHashMap<>();
-        int[] hidden = config.hidden();
-        StringBuilder widths = new StringBuilder();
-        for (int h : hidden) {
-            widths.append(widths.length() == 0 ? "" : ",").append(h);
-        }
-        flags.put("hidden", hidden.length == 0 ? "none" : widths.toString());
-        flags.put("activation", config.activation().id());
-        flags.put("output-activation", config.effectiveOutputActivation().id());
-        flags.put("loss", config.loss().id());
-        OptimizerSpec optimizer = config.optimizer();
-        flags.put("optimizer", optimizer.kind().id());
-        ScheduleSpec schedule = config.schedule();
-        flags.put("learning-rate", Double.toString(schedule.baseRate()));
-        switch (optimizer.kind()) {
-            case MOMENTUM, NESTEROV -> flags.put("momentum", Double.toString(optimizer.momentum()));
-            case ADAM, ADAMW -> {
-                flags.put("beta1", Double.toString(optimizer.beta1()));
-                flags.put("beta2", Double.toString(optimizer.beta2()));
-                flags.put("adam-epsilon", Double.toString(optimizer.epsilon()));
-                if (optimizer.kind() == OptimizerKind.ADAMW) {
-                    flags.put("weight-decay", Double.toString(optimizer.weightDecay()));
-                }
-            }
-            case SGD -> {
-            }
-        }
-        flags.put("schedule", schedule.kind().id());
-        flags.put("warmup-steps", Long.toString(schedule.warmupSteps()));
-        switch (schedule.kind()) {
-            case STEP -> {
-                flags.put("decay-epochs", Long.toString(schedule.stepSize()));
-                flags.put("decay-rate", Double.toString(schedule.gamma()));
-            }
-            case EXPONENTIAL -> flags.put("decay-rate", Double.toString(schedule.gamma()));
-            case COSINE -> flags.put("min-learning-rate", Double.toString(schedule.minRate()));
-            case CONSTANT -> {
-            }
-        }
-        flags.put("batch-size", Integer.toString(config.batchSize()));
-        flags.put("epochs", Integer.toString(config.epochs()));
-        flags.put("seed", Long.toString(config.seed()));
-        if (config.partitions() > 0) {
-            flags.put("partitions", Integer.toString(config.partitions()));
-        }
-        flags.put("precision", config.precision().toString());
-        flags.put("l1", Double.toString(config.l1()));
-        flags.put("l2", Double.toString(config.l2()));
-        flags.put("clip-norm", Double.toString(config.clipNorm()));
-        flags.put("clip-value", Double.toString(config.clipValue()));
-        flags.put("tolerance", Double.toString(config.tolerance()));
-        flags.put("patience", Integer.toString(config.patience()));
-        return flags;
+    /** {@code value} as a YAML scalar that reads back as the same text: plain where that is safe, else single-quoted. */
+    static String yamlScalar(String value) {
+        boolean plain = value.matches("[A-Za-z0-9_./+\\-][A-Za-z0-9_./,:+=@\\-]*") && !value.endsWith(":")
+                && !value.startsWith("-") || value.matches("-[0-9][0-9.eE+\\-]*");
+        return plain ? value : "'" + value.replace("'", "''") + "'";
     }
 }

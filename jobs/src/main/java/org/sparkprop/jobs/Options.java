@@ -148,21 +148,6 @@ final class Options {
         return origin == null ? "--" + name : origin + ": " + name;
     }
 
-    /**
-     * A validation message that starts with "--name" (as the configuration records' messages do), pointed at the
-     * file and line when that flag's value came from a configuration file.
-     */
-    String located(String message) {
-        if (message != null && message.startsWith("--")) {
-            int end = message.indexOf(' ');
-            String name = message.substring(2, end < 0 ? message.length() : end);
-            if (fileOrigins.containsKey(name)) {
-                return source(name) + message.substring(2 + name.length());
-            }
-        }
-        return message;
-    }
-
     /** Whether {@code name} names the configuration file or asks for information: not a setting of a run. */
     boolean isConfigFlag(String name) {
         return name.equals(configFlag) || informational.contains(name);
@@ -217,27 +202,6 @@ final class Options {
             throw new IllegalArgumentException("not a finite number");
         }
         return v;
-    }
-
-    /** A comma-separated list of positive integers, such as "256,128"; "" or "none" for an empty list. */
-    static int[] intList(String raw) {
-        String trimmed = raw.trim();
-        if (trimmed.isEmpty() || trimmed.equalsIgnoreCase("none")) {
-            return new int[0];
-        }
-        String[] parts = trimmed.split(",");
-        int[] out = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                out[i] = Integer.parseInt(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("expected comma-separated integers such as 256,128");
-            }
-            if (out[i] < 1) {
-                throw new IllegalArgumentException("layer sizes must be at least 1");
-            }
-        }
-        return out;
     }
 
     static List<String> stringList(String raw) {

@@ -226,7 +226,10 @@ final class Report {
         h.append("</table></div>\n");
     }
 
-    /** model.json's training configuration, nested objects flattened to "optimizer.kind" and so on; the data apart. */
+    /**
+     * model.json's training configuration: one row per setting, leaving out those its choices do not use (null), the
+     * data apart; nested objects of older model files flattened to "optimizer.kind" and so on.
+     */
     private List<String[]> configuration() {
         List<String[]> rows = new ArrayList<>();
         ObjectNode training = model.training();
@@ -243,6 +246,9 @@ final class Report {
                 continue;
             }
             JsonNode value = field.getValue();
+            if (value.isNull()) {
+                continue;
+            }
             if (value.isObject()) {
                 flatten(prefix + field.getKey() + ".", value, rows);
             } else {

@@ -47,12 +47,7 @@ final class RetrainCommand implements Main.Command {
     @Override
     public void run(Options o, PrintStream out) {
         String trainPath = o.string("train");
-        TrainConfig config;
-        try {
-            config = TrainCommand.config(o, DataFlags.isBuiltinRegression(trainPath));
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
-        }
+        TrainConfig config = TrainCommand.config(o, DataFlags.isBuiltinRegression(trainPath));
         Gate gate = o.has("gate") ? Gate.parse(o.string("gate")) : null;
         long checkpointEvery = o.longValue("checkpoint-every", DEFAULT_CHECKPOINT_EVERY);
         if (checkpointEvery < 1) {

@@ -21,25 +21,20 @@ import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.eval.Metrics;
 import org.sparkprop.driver.model.Model;
 import org.sparkprop.driver.model.ModelStore;
-import org.sparkprop.driver.optim.OptimizerKind;
-import org.sparkprop.driver.optim.OptimizerSpec;
-import org.sparkprop.driver.optim.ScheduleKind;
-import org.sparkprop.driver.optim.ScheduleSpec;
 import org.sparkprop.driver.train.Checkpoints;
+import org.sparkprop.driver.train.InvalidSettingException;
+import org.sparkprop.driver.train.Setting;
 import org.sparkprop.driver.train.TrainConfig;
 import org.sparkprop.driver.train.TrainListener;
 import org.sparkprop.driver.train.TrainResult;
+import org.sparkprop.driver.train.TrainSettings;
 import org.sparkprop.driver.train.Trainer;
-import org.sparkprop.kernels.Activation;
 import org.sparkprop.kernels.Loss;
-import org.sparkprop.kernels.Precision;
 import org.sparkprop.kernels.Topology;
 
 /** {@code sparkprop train}: reads the data, runs the step loop, writes a model directory. */
 final class TrainCommand implements Main.Command {
     private static final Logger LOG = LoggerFactory.getLogger("org.sparkprop");
-    /** Epochs between decays of the step schedule when --decay-epochs is not given. */
-    static final long DEFAULT_DECAY_EPOCHS = 10;
 
     @Override
     public Options options() {
@@ -54,8 +49,8 @@ final class TrainCommand implements Main.Command {
                         + "(default: at the end of each epoch only)")
                 .value("keep-checkpoints", "K", "with --checkpoint-dir: keep the newest K checkpoints (default " + Checkpoints.DEFAULT_KEEP + ")")
                 .flag("resume", "with --checkpoint-dir: continue from its newest complete checkpoint (from the beginning if there is none)")
-                .configFile("config", "FILE", "read flags from FILE: 'key = value' lines (YAML 'key: value' for .yaml and .yml), "
-                        + "keys are these flags without dashes; flags given here override the file")
+                .configFile("config", "FILE", "read flags from the YAML file FILE: 'key: value' lines whose keys are these flags without "
+                        + "dashes; flags given here override the file")
                 .informational("print-config", "print the resolved configuration, in --config's format, and exit")
                 .value("progress", "MODE", "auto, bar (a progress bar per epoch, redrawn) or lines (a log line per epoch) "
                         + "(default auto: bar when stderr is an interactive terminal)")
@@ -65,41 +60,12 @@ final class TrainCommand implements Main.Command {
                 .value("master", "URL", "Spark master (default: spark-submit's, else " + SparkRuntime.DEFAULT_MASTER + ")");
     }
 
-    /** Declares the flags {@link #config} reads: the network, the optimizer, the schedule, batches, stopping. */
+    /** Declares the flags {@link #config} reads: one per training setting, from {@link TrainSettings}' table. */
     static Options declareHyperparameters(Options o) {
-        TrainConfig d = TrainConfig.defaults();
-        OptimizerSpec adam = OptimizerSpec.defaults(OptimizerKind.ADAM);
-        return o
-                .value("hidden", "SIZES", "hidden layer widths, input side first, e.g. 256,128; 'none' for none (default "
-                        + joined(d.hidden()) + ")")
-                .value("activation", "NAME", "hidden activation: identity, relu, leaky_relu, sigmoid, tanh (default " + d.activation() + ")")
-                .value("output-activation", "NAME", "output activation (default: softmax for cross_entropy, sigmoid for binary_cross_entropy, identity for mse)")
-                .value("loss", "NAME", "cross_entropy (classes), binary_cross_entropy (binary or multi-label) or mse (regression) "
-                        + "(default " + d.loss() + ", mse for a built-in regression set)")
-                .value("optimizer", "NAME", "sgd, momentum, nesterov, adam, adamw (default " + d.optimizer().kind() + ")")
-                .value("learning-rate", "RATE", "base learning rate (default " + d.learningRate() + ")")
-                .value("momentum", "M", "momentum for momentum and nesterov (default " + OptimizerSpec.DEFAULT_MOMENTUM + ")")
-                .value("beta1", "B", "Adam's β₁ (default " + adam.beta1() + ")")
-                .value("beta2", "B", "Adam's β₂ (default " + adam.beta2() + ")")
-                .value("adam-epsilon", "E", "Adam's ε (default " + adam.epsilon() + ")")
-                .value("weight-decay", "W", "AdamW's decoupled weight decay (default " + OptimizerSpec.DEFAULT_WEIGHT_DECAY + ")")
-                .value("schedule", "NAME", "learning-rate schedule: constant, step, exponential, cosine (default " + d.schedule().kind() + ")")
-                .value("warmup-steps", "N", "linear warm-up over the first N steps (default 0)")
-                .value("decay-epochs", "N", "step schedule: epochs between decays (default " + DEFAULT_DECAY_EPOCHS + ")")
-                .value("decay-rate", "G", "step schedule: factor per decay (default " + ScheduleSpec.DEFAULT_STEP_GAMMA
-                        + "); exponential: factor per epoch (default " + ScheduleSpec.DEFAULT_EXPONENTIAL_GAMMA + ")")
-                .value("min-learning-rate", "RATE", "cosine schedule: final rate (default " + ScheduleSpec.DEFAULT_MIN_RATE + ")")
-                .value("batch-size", "N", "global mini-batch size over all partitions (default " + d.batchSize() + ")")
-                .value("epochs", "N", "most passes over the data (default " + d.epochs() + ")")
-                .value("seed", "N", "seed of initial weights and row order (default " + d.seed() + ")")
-                .value("partitions", "N", "partitions of the cached data (default: Spark's default parallelism)")
-                .value("precision", "TYPE", "float or double compute (default " + d.precision() + ")")
-                .value("l1", "L", "L1 penalty on weights (default " + d.l1() + ")")
-                .value("l2", "L", "L2 penalty on weights (default " + d.l2() + ")")
-                .value("clip-norm", "N", "clip the gradient to this global L2 norm; 0 = off (default " + d.clipNorm() + ")")
-                .value("clip-value", "V", "clip gradient entries to [-V, V]; 0 = off (default " + d.clipValue() + ")")
-                .value("tolerance", "T", "stop when an epoch improves the training loss by less than this fraction; 0 = off (default " + d.tolerance() + ")")
-                .value("patience", "N", "with --validation: stop after N epochs without a better validation loss, keep the best weights; 0 = off (default " + d.patience() + ")");
+        for (Setting<?> s : TrainSettings.all()) {
+            o.value(s.name(), s.valueName(), s.help());
+        }
+        return o;
     }
 
     /** The checkpoint flags, validated. */
@@ -116,53 +82,52 @@ final class TrainCommand implements Main.Command {
         }
     }
 
-    /** Turns the flags into a validated configuration; every problem names its flag. */
+    /**
+     * Turns the flags (and a configuration file's keys) into a validated configuration, walking {@link TrainSettings}'
+     * table; every problem names the flag, or the file, line and key, the value came from.
+     *
+     * @param builtinRegression whether the training data are a built-in regression set, whose default loss is mse
+     */
     static TrainConfig config(Options o, boolean builtinRegression) {
         TrainConfig.Builder b = TrainConfig.builder();
-        b.hidden = o.get("hidden", Options::intList, b.hidden);
-        b.activation = o.get("activation", Activation::parse, b.activation);
-        b.outputActivation = o.get("output-activation", Activation::parse, b.outputActivation);
-        b.loss = o.get("loss", Loss::parse, builtinRegression ? Loss.MSE : b.loss);
-        OptimizerKind kind = o.get("optimizer", OptimizerKind::parse, b.optimizer.kind());
-        OptimizerSpec optimizer = OptimizerSpec.defaults(kind);
-        optimizer = optimizer.withMomentum(o.number("momentum", optimizer.momentum()))
-                .withBeta1(o.number("beta1", optimizer.beta1()))
-                .withBeta2(o.number("beta2", optimizer.beta2()))
-                .withEpsilon(o.number("adam-epsilon", optimizer.epsilon()))
-                .withWeightDecay(o.number("weight-decay", optimizer.weightDecay()));
-        b.optimizer = optimizer;
-        double rate = o.number("learning-rate", b.schedule.baseRate());
-        ScheduleKind scheduleKind = o.get("schedule", ScheduleKind::parse, b.schedule.kind());
-        b.batchSize = o.integer("batch-size", b.batchSize);
-        b.epochs = o.integer("epochs", b.epochs);
-        b.schedule = schedule(o, scheduleKind, rate);
-        b.seed = o.longValue("seed", b.seed);
-        b.partitions = o.integer("partitions", b.partitions);
-        b.precision = o.get("precision", Precision::parse, b.precision);
-        b.l1 = o.number("l1", b.l1);
-        b.l2 = o.number("l2", b.l2);
-        b.clipNorm = o.number("clip-norm", b.clipNorm);
-        b.clipValue = o.number("clip-value", b.clipValue);
-        b.tolerance = o.number("tolerance", b.tolerance);
-        b.patience = o.integer("patience", b.patience);
-        return b.build();
+        if (builtinRegression) {
+            b.loss = Loss.MSE;
+        }
+        for (Setting<?> s : TrainSettings.all()) {
+            apply(o, s, b);
+        }
+        try {
+            return b.build();
+        } catch (InvalidSettingException e) {
+            throw new UserException(o.source(e.setting().name()) + " " + e.problem());
+        }
     }
 
-    private static ScheduleSpec schedule(Options o, ScheduleKind kind, double rate) {
-        ScheduleSpec spec = switch (kind) {
-            case CONSTANT -> ScheduleSpec.constant(rate);
-            case STEP -> ScheduleSpec.step(rate, o.longValue("decay-epochs", DEFAULT_DECAY_EPOCHS), o.number("decay-rate", ScheduleSpec.DEFAULT_STEP_GAMMA));
-            case EXPONENTIAL -> ScheduleSpec.exponential(rate, o.number("decay-rate", ScheduleSpec.DEFAULT_EXPONENTIAL_GAMMA));
-            case COSINE -> ScheduleSpec.cosine(rate, o.number("min-learning-rate", ScheduleSpec.DEFAULT_MIN_RATE));
-        };
-        return spec.withWarmup(o.longValue("warmup-steps", 0));
+    private static <T> void apply(Options o, Setting<T> s, TrainConfig.Builder b) {
+        String text = o.string(s.name());
+        if (text == null) {
+            return;
+        }
+        T value;
+        try {
+            value = s.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(o.source(s.name()) + " '" + text + "': " + e.getMessage());
+        }
+        try {
+            s.check(value);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(o.source(s.name()) + " " + e.getMessage());
+        }
+        s.apply(b, value);
     }
 
     @Override
     public void run(Options o, PrintStream out) {
         if (o.has("print-config")) {
             String trainPath = o.string("train");
-            out.print(ConfigFile.print("train", o, ConfigFile.trainFlags(validConfig(o, trainPath != null && DataFlags.isBuiltinRegression(trainPath)))));
+            TrainConfig config = config(o, trainPath != null && DataFlags.isBuiltinRegression(trainPath));
+            out.print(ConfigFile.print("train", o, TrainSettings.toText(config)));
             return;
         }
         if (o.has("quiet") && o.has("verbose")) {
@@ -170,15 +135,6 @@ final class TrainCommand implements Main.Command {
         }
         try (Progress.LogLevel level = Progress.logLevel(o.has("quiet"))) {
             train(o, out);
-        }
-    }
-
-    /** {@link #config}, its problems as user errors that name the flag or the configuration file's line. */
-    private static TrainConfig validConfig(Options o, boolean builtinRegression) {
-        try {
-            return config(o, builtinRegression);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(o.located(e.getMessage()));
         }
     }
 
@@ -194,7 +150,7 @@ final class TrainCommand implements Main.Command {
 
     private void train(Options o, PrintStream out) {
         String trainPath = o.string("train");
-        TrainConfig config = validConfig(o, DataFlags.isBuiltinRegression(trainPath));
+        TrainConfig config = config(o, DataFlags.isBuiltinRegression(trainPath));
         TrainListener listener = progress(o);
         if (o.has("verbose")) {
             LOG.info("configuration: {}", config);
@@ -281,13 +237,5 @@ final class TrainCommand implements Main.Command {
             case MULTILABEL -> d.schema().outputs() + " labels";
             case REGRESSION -> d.schema().outputs() + " target" + (d.schema().outputs() > 1 ? "s" : "");
         };
-    }
-
-    private static String joined(int[] values) {
-        StringBuilder s = new StringBuilder();
-        for (int v : values) {
-            s.append(s.length() == 0 ? "" : ",").append(v);
-        }
-        return s.toString();
     }
 }

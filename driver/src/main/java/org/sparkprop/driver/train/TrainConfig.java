@@ -1,19 +1,18 @@
 package org.sparkprop.driver.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Arrays;
 import org.sparkprop.driver.optim.OptimizerKind;
 import org.sparkprop.driver.optim.OptimizerSpec;
+import org.sparkprop.driver.optim.ScheduleKind;
 import org.sparkprop.driver.optim.ScheduleSpec;
 import org.sparkprop.kernels.Activation;
 import org.sparkprop.kernels.Loss;
 import org.sparkprop.kernels.Precision;
 
 /**
- * Everything that decides a training run apart from the data: immutable, validated here, printed in full by
- * {@link #toString()} and stored with the model by {@link #toJson()}. Defaults live in {@link #defaults()}.
+ * Everything that decides a training run apart from the data: immutable, validated here against the bounds of
+ * {@link TrainSettings}' table (a refused value is an {@link InvalidSettingException} naming its setting), printed
+ * in full by {@link #toString()} and stored with the model by {@link #toJson()}. Defaults live in {@link Builder}.
  *
  * @param hidden           widths of the hidden layers, input to output (may be empty: a linear model)
  * @param activation       activation of every hidden layer
@@ -39,36 +38,41 @@ public record TrainConfig(int[] hidden, Activation activation, Activation output
                           int partitions, Precision precision, double l1, double l2, double clipNorm,
                           double clipValue, double tolerance, int patience) {
 
-    public TrainConfig {
-        hidden = hidden.clone();
-        for (int h : hidden) {
-            if (h < 1) {
-                throw new IllegalArgumentException("hidden layer sizes must be at least 1, got " + Arrays.toString(hidden));
-            }
+    public TrainConfig(int[] hidden, Activation activation, Activation outputActivation, Loss loss, OptimizerSpec optimizer,
+                       ScheduleSpec schedule, int batchSize, int epochs, long seed, int partitions, Precision precision, double l1,
+                       double l2, double clipNorm, double clipValue, double tolerance, int patience) {
+        if (hidden == null || activation == null || loss == null || optimizer == null || schedule == null || precision == null) {
+            throw new IllegalArgumentException("hidden, activation, loss, optimizer, schedule and precision are required");
         }
-        require(activation != null && activation != Activation.SOFTMAX, "activation", activation, "a hidden-layer activation (not softmax)");
-        require(loss != null, "loss", loss, "a loss");
-        require(optimizer != null, "optimizer", optimizer, "an optimizer");
-        require(schedule != null, "schedule", schedule, "a learning-rate schedule");
-        require(precision != null, "precision", precision, "float or double");
-        require(batchSize >= 1, "batch-size", batchSize, "at least 1");
-        require(epochs >= 1, "epochs", epochs, "at least 1");
-        require(partitions >= 0, "partitions", partitions, "at least 1 (or 0 for Spark's default)");
-        require(l1 >= 0 && Double.isFinite(l1), "l1", l1, "a finite number ≥ 0");
-        require(l2 >= 0 && Double.isFinite(l2), "l2", l2, "a finite number ≥ 0");
-        require(clipNorm >= 0 && Double.isFinite(clipNorm), "clip-norm", clipNorm, "a finite number ≥ 0");
-        require(clipValue >= 0 && Double.isFinite(clipValue), "clip-value", clipValue, "a finite number ≥ 0");
-        require(tolerance >= 0 && tolerance < 1, "tolerance", tolerance, "in [0, 1)");
-        require(patience >= 0, "patience", patience, "at least 0");
-        Activation required = loss.requiredOutput();
-        if (outputActivation != null && required != null && outputActivation != required) {
-            throw new IllegalArgumentException("--output-activation " + outputActivation + " does not fit --loss " + loss + ", which needs " + required);
+        if (partitions < 0) {
+            throw new InvalidSettingException(TrainSettings.PARTITIONS, "must be at least 1 (or 0 for Spark's default), got " + partitions);
         }
+        this.hidden = hidden.clone();
+        this.activation = activation;
+        this.outputActivation = outputActivation;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.batchSize = batchSize;
+        this.epochs = epochs;
+        this.seed = seed;
+        this.partitions = partitions;
+        this.precision = precision;
+        this.l1 = l1;
+        this.l2 = l2;
+        this.clipNorm = clipNorm;
+        this.clipValue = clipValue;
+        this.tolerance = tolerance;
+        this.patience = patience;
+        TrainSettings.checkEach(this);
+        checkOutputActivation(outputActivation, loss);
     }
 
-    private static void require(boolean ok, String name, Object value, String expected) {
-        if (!ok) {
-            throw new IllegalArgumentException("--" + name + " must be " + expected + ", got " + value);
+    private static void checkOutputActivation(Activation outputActivation, Loss loss) {
+        Activation required = loss.requiredOutput();
+        if (outputActivation != null && required != null && outputActivation != required) {
+            throw new InvalidSettingException(TrainSettings.OUTPUT_ACTIVATION, outputActivation + " does not fit loss " + loss
+                    + ", which needs " + required);
         }
     }
 
@@ -81,19 +85,35 @@ public record TrainConfig(int[] hidden, Activation activation, Activation output
         return new Builder();
     }
 
-    /** A builder starting from this configuration. */
+    /** A builder holding this configuration. */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.hidden = hidden.clone();
         b.activation = activation;
         b.outputActivation = outputActivation;
         b.loss = loss;
-        b.optimizer = optimizer;
-        b.schedule = schedule;
+        b.optimizer = optimizer.kind();
+        b.momentum = optimizer.momentum();
+        b.beta1 = optimizer.beta1();
+        b.beta2 = optimizer.beta2();
+        b.adamEpsilon = optimizer.epsilon();
+        b.weightDecay = optimizer.weightDecay();
+        b.schedule = schedule.kind();
+        b.learningRate = schedule.baseRate();
+        b.warmupSteps = schedule.warmupSteps();
+        if (schedule.kind() == ScheduleKind.STEP) {
+            b.decayEpochs = schedule.stepSize();
+        }
+        if (schedule.kind() == ScheduleKind.STEP || schedule.kind() == ScheduleKind.EXPONENTIAL) {
+            b.decayRate = schedule.gamma();
+        }
+        if (schedule.kind() == ScheduleKind.COSINE) {
+            b.minLearningRate = schedule.minRate();
+        }
         b.batchSize = batchSize;
         b.epochs = epochs;
         b.seed = seed;
-        b.partitions = partitions;
+        b.partitions = partitions > 0 ? partitions : null;
         b.precision = precision;
         b.l1 = l1;
         b.l2 = l2;
@@ -105,20 +125,35 @@ public record TrainConfig(int[] hidden, Activation activation, Activation output
     }
 
     /**
-     * Collects settings; {@link #build()} validates them. Its initial values are sparkprop's defaults, the one
-     * place they are written: they train the built-in data sets well.
+     * Collects settings, one field per {@link TrainSettings setting}; {@link #build()} validates them and assembles
+     * the optimizer and the schedule. Its initial values are sparkprop's defaults, the one place they are written
+     * (the optimizers' own, from the papers, are {@link OptimizerSpec}'s constants): they train the built-in data sets
+     * well. A null field has no fixed default: it follows other settings (see each field).
      */
     public static final class Builder {
         public int[] hidden = {64};
         public Activation activation = Activation.RELU;
+        /** Null: the loss's {@link Loss#defaultOutput()}. */
         public Activation outputActivation = null;
         public Loss loss = Loss.SOFTMAX_CROSS_ENTROPY;
-        public OptimizerSpec optimizer = OptimizerSpec.defaults(OptimizerKind.ADAM);
-        public ScheduleSpec schedule = ScheduleSpec.constant(0.003);
+        public OptimizerKind optimizer = OptimizerKind.ADAM;
+        public double learningRate = 0.003;
+        public double momentum = OptimizerSpec.DEFAULT_MOMENTUM;
+        public double beta1 = OptimizerSpec.DEFAULT_BETA1;
+        public double beta2 = OptimizerSpec.DEFAULT_BETA2;
+        public double adamEpsilon = OptimizerSpec.DEFAULT_EPSILON;
+        public double weightDecay = OptimizerSpec.DEFAULT_WEIGHT_DECAY;
+        public ScheduleKind schedule = ScheduleKind.CONSTANT;
+        public long warmupSteps = 0;
+        public long decayEpochs = 10;
+        /** Null: {@link ScheduleSpec#DEFAULT_STEP_GAMMA} for step, {@link ScheduleSpec#DEFAULT_EXPONENTIAL_GAMMA} for exponential. */
+        public Double decayRate = null;
+        public double minLearningRate = ScheduleSpec.DEFAULT_MIN_RATE;
         public int batchSize = 32;
         public int epochs = 30;
         public long seed = 42L;
-        public int partitions = 0;
+        /** Null: Spark's default parallelism. */
+        public Integer partitions = null;
         public Precision precision = Precision.FLOAT;
         public double l1 = 0;
         public double l2 = 0;
@@ -130,9 +165,32 @@ public record TrainConfig(int[] hidden, Activation activation, Activation output
         private Builder() {
         }
 
+        /**
+         * The configuration these settings make: the optimizer and schedule assembled from their flat settings,
+         * with the defaults that depend on the kind chosen.
+         *
+         * @throws InvalidSettingException naming the setting whose value is refused, alone or with others
+         */
         public TrainConfig build() {
-            return new TrainConfig(hidden, activation, outputActivation, loss, optimizer, schedule, batchSize, epochs,
-                    seed, partitions, precision, l1, l2, clipNorm, clipValue, tolerance, patience);
+            if (activation == null || loss == null || optimizer == null || schedule == null || precision == null) {
+                throw new IllegalArgumentException("activation, loss, optimizer, schedule and precision are required");
+            }
+            TrainSettings.checkEach(this);
+            checkOutputActivation(outputActivation, loss);
+            if (schedule == ScheduleKind.COSINE && minLearningRate > learningRate) {
+                throw new InvalidSettingException(TrainSettings.MIN_LEARNING_RATE, "must be at most learning-rate " + learningRate
+                        + ", got " + minLearningRate);
+            }
+            OptimizerSpec optimizerSpec = new OptimizerSpec(optimizer, momentum, beta1, beta2, adamEpsilon, weightDecay);
+            ScheduleSpec scheduleSpec = switch (schedule) {
+                case CONSTANT -> ScheduleSpec.constant(learningRate);
+                case STEP -> ScheduleSpec.step(learningRate, decayEpochs, decayRate != null ? decayRate : ScheduleSpec.DEFAULT_STEP_GAMMA);
+                case EXPONENTIAL -> ScheduleSpec.exponential(learningRate, decayRate != null ? decayRate : ScheduleSpec.DEFAULT_EXPONENTIAL_GAMMA);
+                case COSINE -> ScheduleSpec.cosine(learningRate, minLearningRate);
+            };
+            return new TrainConfig(hidden, activation, outputActivation, loss, optimizerSpec, scheduleSpec.withWarmup(warmupSteps),
+                    batchSize, epochs, seed, partitions == null ? 0 : partitions, precision, l1, l2, clipNorm, clipValue, tolerance,
+                    patience);
         }
     }
 
@@ -150,41 +208,9 @@ public record TrainConfig(int[] hidden, Activation activation, Activation output
         return hidden.clone();
     }
 
+    /** The settings in effect, one key per {@link TrainSettings setting} ({@link TrainSettings#toJson}). */
     public ObjectNode toJson() {
-        ObjectNode n = new ObjectMapper().createObjectNode();
-        ArrayNode h = n.putArray("hidden");
-        for (int size : hidden) {
-            h.add(size);
-        }
-        n.put("activation", activation.id());
-        n.put("outputActivation", effectiveOutputActivation().id());
-        n.put("loss", loss.id());
-        ObjectNode o = n.putObject("optimizer");
-        o.put("kind", optimizer.kind().id());
-        o.put("momentum", optimizer.momentum());
-        o.put("beta1", optimizer.beta1());
-        o.put("beta2", optimizer.beta2());
-        o.put("epsilon", optimizer.epsilon());
-        o.put("weightDecay", optimizer.weightDecay());
-        ObjectNode s = n.putObject("schedule");
-        s.put("kind", schedule.kind().id());
-        s.put("learningRate", schedule.baseRate());
-        s.put("warmupSteps", schedule.warmupSteps());
-        s.put("decayEpochs", schedule.stepSize());
-        s.put("gamma", schedule.gamma());
-        s.put("minRate", schedule.minRate());
-        n.put("batchSize", batchSize);
-        n.put("epochs", epochs);
-        n.put("seed", seed);
-        n.put("partitions", partitions);
-        n.put("precision", precision.toString());
-        n.put("l1", l1);
-        n.put("l2", l2);
-        n.put("clipNorm", clipNorm);
-        n.put("clipValue", clipValue);
-        n.put("tolerance", tolerance);
-        n.put("patience", patience);
-        return n;
+        return TrainSettings.toJson(this);
     }
 
     @Override

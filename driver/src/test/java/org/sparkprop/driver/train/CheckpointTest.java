@@ -24,7 +24,7 @@ import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.driver.data.LabelKind;
 import org.sparkprop.driver.data.Schema;
-import org.sparkprop.driver.optim.ScheduleSpec;
+import org.sparkprop.driver.optim.ScheduleKind;
 
 /** Checkpoints: an interrupted run resumed ends bit-identical to an uninterrupted one; damage is skipped; mismatches refused. */
 class CheckpointTest {
@@ -71,7 +71,10 @@ class CheckpointTest {
         b.batchSize = 20;
         b.epochs = 6;
         b.patience = 3;
-        b.schedule = ScheduleSpec.cosine(0.01, 0.001).withWarmup(5);
+        b.schedule = ScheduleKind.COSINE;
+        b.learningRate = 0.01;
+        b.minLearningRate = 0.001;
+        b.warmupSteps = 5;
         return b.build();
     }
 
@@ -171,11 +174,11 @@ class CheckpointTest {
         Checkpoints ckpt = new Checkpoints(dir.toString(), 5, 2, true);
         assertThrows(IllegalStateException.class, () -> run(config(), ckpt, crashAfter(6)));
         TrainConfig.Builder other = config().toBuilder();
-        other.schedule = ScheduleSpec.cosine(0.02, 0.001).withWarmup(5);
+        other.learningRate = 0.02;
         other.batchSize = 24;
         UserException e = assertThrows(UserException.class, () -> run(other.build(), ckpt, TrainListener.SILENT));
         assertTrue(e.getMessage().contains("belongs to another run"), e.getMessage());
-        assertTrue(e.getMessage().contains("configuration.batchSize is 24 in this run, 20 in the checkpoint"), e.getMessage());
-        assertTrue(e.getMessage().contains("configuration.schedule.learningRate is 0.02 in this run, 0.01 in the checkpoint"), e.getMessage());
+        assertTrue(e.getMessage().contains("configuration.batch-size is 24 in this run, 20 in the checkpoint"), e.getMessage());
+        assertTrue(e.getMessage().contains("configuration.learning-rate is 0.02 in this run, 0.01 in the checkpoint"), e.getMessage());
     }
 }

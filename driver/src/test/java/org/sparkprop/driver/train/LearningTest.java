@@ -19,7 +19,6 @@ import org.sparkprop.driver.data.InputSpec;
 import org.sparkprop.driver.data.LabelKind;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.eval.Metrics;
-import org.sparkprop.driver.optim.ScheduleSpec;
 import org.sparkprop.kernels.Activation;
 import org.sparkprop.kernels.Loss;
 
@@ -47,7 +46,7 @@ class LearningTest {
         b.activation = Activation.TANH;
         b.epochs = 40;
         b.patience = 0;
-        b.schedule = ScheduleSpec.constant(0.02);
+        b.learningRate = 0.02;
         Metrics m = heldOut(TestSpark.context(), b.build(), "xor", LabelKind.CLASSES);
         assertTrue(m.accuracy() >= 0.9, "XOR accuracy " + m.accuracy());
     }
@@ -88,7 +87,7 @@ class LearningTest {
         b.loss = Loss.MSE;
         b.epochs = 30;
         b.patience = 0;
-        b.schedule = ScheduleSpec.constant(0.005);
+        b.learningRate = 0.005;
         Metrics m = heldOut(TestSpark.context(), b.build(), "friedman1", LabelKind.REGRESSION);
         // Friedman #1 has unit noise: R² well above a linear model's (about 0.75) shows the curvature is learned.
         assertTrue(m.r2() >= 0.85, "friedman1 held-out R² " + m.r2() + ", RMSE " + m.rmse());
