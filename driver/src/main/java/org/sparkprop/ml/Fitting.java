@@ -98,8 +98,8 @@ final class Fitting {
      * directory, in a folder of this Estimator's there.
      */
     private static Checkpoints checkpoints(Params owner, SettingParams settings, JavaSparkContext sc) {
-        int interval = owner.getOrDefault(settings.checkpointInterval());
-        if (interval < 1 || sc.getCheckpointDir().isEmpty()) {
+        int interval = (Integer) owner.getOrDefault(settings.checkpointInterval());
+        if (interval < 1 || !sc.getCheckpointDir().isPresent()) {
             return Checkpoints.NONE;
         }
         return new Checkpoints(sc.getCheckpointDir().get() + "/sparkprop-" + owner.uid(), interval, Checkpoints.DEFAULT_KEEP, false);

@@ -97,6 +97,13 @@ public final class SparkpropClassificationModel
         return rawPrediction;
     }
 
+    /** Spark's training summaries are not kept; the Java compiler needs one of the two inherited declarations chosen. */
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public scala.Tuple3 findSummaryModel() {
+        return super.findSummaryModel();
+    }
+
     @Override
     public StructType transformSchema(StructType schema) {
         return super.transformSchema(Frames.asVectors(schema, getFeaturesCol()));

@@ -19,73 +19,73 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
 
     /** Widths of the hidden layers, input side first (setting {@code hidden}). */
     default IntArrayParam hiddenLayers() {
-        return (IntArrayParam) getParam("hiddenLayers");
+        return (IntArrayParam) (Param<?>) getParam("hiddenLayers");
     }
 
     /** Epochs at most (setting {@code epochs}; Spark's name). */
     default IntParam maxIter() {
-        return (IntParam) getParam("maxIter");
+        return (IntParam) (Param<?>) getParam("maxIter");
     }
 
     /** The base learning rate (setting {@code learning-rate}; Spark's name). */
     default DoubleParam stepSize() {
-        return (DoubleParam) getParam("stepSize");
+        return (DoubleParam) (Param<?>) getParam("stepSize");
     }
 
     /** Global mini-batch size over all partitions. */
     default IntParam batchSize() {
-        return (IntParam) getParam("batchSize");
+        return (IntParam) (Param<?>) getParam("batchSize");
     }
 
     /** Seed of the initial weights and of every epoch's row order. */
     default LongParam seed() {
-        return (LongParam) getParam("seed");
+        return (LongParam) (Param<?>) getParam("seed");
     }
 
     /** Stop when an epoch improves the training loss by less than this fraction (setting {@code tolerance}). */
     default DoubleParam tol() {
-        return (DoubleParam) getParam("tol");
+        return (DoubleParam) (Param<?>) getParam("tol");
     }
 
     @SuppressWarnings("unchecked")
     default Param<String> activation() {
-        return (Param<String>) getParam("activation");
+        return (Param<String>) (Param<?>) getParam("activation");
     }
 
     @SuppressWarnings("unchecked")
     default Param<String> optimizer() {
-        return (Param<String>) getParam("optimizer");
+        return (Param<String>) (Param<?>) getParam("optimizer");
     }
 
     @SuppressWarnings("unchecked")
     default Param<String> loss() {
-        return (Param<String>) getParam("loss");
+        return (Param<String>) (Param<?>) getParam("loss");
     }
 
     default DoubleParam l1() {
-        return (DoubleParam) getParam("l1");
+        return (DoubleParam) (Param<?>) getParam("l1");
     }
 
     default DoubleParam l2() {
-        return (DoubleParam) getParam("l2");
+        return (DoubleParam) (Param<?>) getParam("l2");
     }
 
     default DoubleParam clipNorm() {
-        return (DoubleParam) getParam("clipNorm");
+        return (DoubleParam) (Param<?>) getParam("clipNorm");
     }
 
     @SuppressWarnings("unchecked")
     default Param<String> weightCol() {
-        return (Param<String>) getParam("weightCol");
+        return (Param<String>) (Param<?>) getParam("weightCol");
     }
 
     @SuppressWarnings("unchecked")
     default Param<String> validationIndicatorCol() {
-        return (Param<String>) getParam("validationIndicatorCol");
+        return (Param<String>) (Param<?>) getParam("validationIndicatorCol");
     }
 
     default IntParam checkpointInterval() {
-        return (IntParam) getParam("checkpointInterval");
+        return (IntParam) (Param<?>) getParam("checkpointInterval");
     }
 
     default E setHiddenLayers(int[] value) {

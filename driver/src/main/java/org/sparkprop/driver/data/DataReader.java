@@ -66,7 +66,7 @@ public final class DataReader {
         ParseSettings settings = ParseSettings.of(in, kind, known, true);
         JavaRDD<ParsedFile> parsed = parse(sc, in, settings).persist(StorageLevel.MEMORY_ONLY());
         try {
-            List<FileSummary> summaries = run(sc, "read " + in.path(), () -> parsed.map(ParsedFile::summary).collect());
+            List<FileSummary> summaries = summaries(sc, in, parsed);
             BadRows badRows = BadRows.check(in.path(), settings.badRows, summaries);
             Schema schema = SchemaInference.infer(in.path(), settings, summaries);
             long rows = summaries.stream().mapToLong(f -> f.rows).sum();
@@ -108,7 +108,7 @@ public final class DataReader {
         List<String> classes = known.classes();
         JavaRDD<ParsedFile> parsed = parse(sc, in, settings).persist(StorageLevel.MEMORY_ONLY());
         try {
-            List<FileSummary> summaries = run(sc, "read " + in.path(), () -> parsed.map(ParsedFile::summary).collect());
+            List<FileSummary> summaries = summaries(sc, in, parsed);
             BadRows badRows = BadRows.check(in.path(), settings.badRows, summaries);
             long rows = summaries.stream().mapToLong(f -> f.rows).sum();
             if (rows == 0) {
@@ -123,6 +123,15 @@ public final class DataReader {
         } finally {
             parsed.unpersist(false);
         }
+    }
+
+    /** Every file's summary, in input order. */
+    private static List<FileSummary> summaries(JavaSparkContext sc, InputSpec in, JavaRDD<ParsedFile> parsed) {
+        if (Wire.bytesNeeded(sc.getConf())) {
+            List<byte[]> encoded = run(sc, "read " + in.path(), () -> parsed.map(file -> Wire.encode(file.summary)).collect());
+            return encoded.stream().map(b -> Wire.<FileSummary>decode(b)).toList();
+        }
+        return run(sc, "read " + in.path(), () -> parsed.map(ParsedFile::summary).collect());
     }
 
     /** One file's rows as one block in line order, features padded to {@code numFeatures}, classes remapped to {@code classes}. */

@@ -6,7 +6,9 @@ import java.util.List;
  * What the driver needs to know about one parsed file to fix the schema; small, sent back from the file's task.
  * Lists are plain arrays so that Kryo carries it without help.
  */
-final class FileSummary {
+final class FileSummary implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Position of the file in the sorted input list. */
     final int file;
     /** The file as messages name it. */

@@ -26,7 +26,7 @@ import org.sparkprop.kernels.Topology;
  * @param metrics   the final metrics (any JSON object); null means none recorded
  */
 public record Model(Topology topology, Precision precision, Schema schema, double[] weights, ObjectNode training,
-                    ObjectNode metrics) {
+                    ObjectNode metrics) implements java.io.Serializable {
 
     public Model {
         Objects.requireNonNull(topology, "topology");
