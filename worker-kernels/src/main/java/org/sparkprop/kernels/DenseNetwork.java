@@ -121,6 +121,15 @@ abstract class DenseNetwork<A> implements Network<A> {
     abstract double outputLoss(Loss loss, A z, A a, A y, int yOffset, int width, int rows);
 
     /**
+     * Σ over the rows of w_row times the per-row loss, as {@link #outputLoss} with row c weighted by
+     * weights[weightOffset + c]; the same sum in the same order, so weights of exactly 1 give its bits.
+     */
+    abstract double weightedOutputLoss(Loss loss, A z, A a, A y, int yOffset, A weights, int weightOffset, int width, int rows);
+
+    /** values[k, c] *= scales[scaleOffset + c] for values width × rows: row c's column scaled by its weight. */
+    abstract void scaleColumns(A values, A scales, int scaleOffset, int width, int rows);
+
+    /**
      * Per-row loss gradient at the output (width × rows): for softmax cross-entropy ∂L/∂z = a − onehot(y),
      * for binary cross-entropy ∂L/∂z = (a − y)/K, for MSE ∂L/∂a = 2(a − y)/K (the caller then applies the
      * output activation's derivative).
@@ -145,11 +154,13 @@ abstract class DenseNetwork<A> implements Network<A> {
     }
 
     @Override
-    public double accumulateGradient(A params, float[] x, float[] y, int[] rows, int from, int to, A grad, Workspace ws) {
+    public double accumulateGradient(A params, float[] x, float[] y, float[] weights, int[] rows, int from, int to, A grad,
+                                     Workspace ws) {
         String routine = "accumulateGradient";
         checkParamsAndGradient(routine, params, grad);
         checkWorkspace(routine, ws);
         int blockRows = checkBlock(routine, x, y);
+        checkWeightsLength(routine, weights, blockRows);
         if (rows == null) {
             throw new IllegalArgumentException(routine + ": rows is null");
         }
@@ -164,21 +175,28 @@ abstract class DenseNetwork<A> implements Network<A> {
             if (topology.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
                 checkClassIndex(routine, "y", y[row], row);
             }
+            if (weights != null) {
+                checkWeight(routine, weights[row], row);
+            }
         }
         A input = input(ws);
         A targets = targets(ws);
+        A rowWeights = weights == null ? null : rowWeights(ws);
         double loss = 0;
         for (int start = from; start < to; start += ws.maxRows()) {
             int count = Math.min(ws.maxRows(), to - start);
             gatherColumns(input, x, sizes[0], rows, start, count);
             gatherColumns(targets, y, targetWidth, rows, start, count);
-            loss += lossAndGradientChunk(params, input, 0, targets, 0, count, grad, ws);
+            if (weights != null) {
+                gatherColumns(rowWeights, weights, 1, rows, start, count);
+            }
+            loss += lossAndGradientChunk(params, input, 0, targets, 0, rowWeights, 0, count, grad, ws);
         }
         return loss;
     }
 
     @Override
-    public double evaluate(A params, float[] x, float[] y, int firstRow, int rowCount, double[] out, Workspace ws) {
+    public double evaluate(A params, float[] x, float[] y, float[] weights, int firstRow, int rowCount, double[] out, Workspace ws) {
         String routine = "evaluate";
         checkParams(routine, params);
         checkWorkspace(routine, ws);
@@ -197,9 +215,17 @@ abstract class DenseNetwork<A> implements Network<A> {
                 checkClassIndex(routine, "y", y[r], r);
             }
         }
+        if (y != null && weights != null) {
+            checkWeightsLength(routine, weights, blockRows);
+            for (int r = firstRow; r < firstRow + rowCount; r++) {
+                checkWeight(routine, weights[r], r);
+            }
+        }
+        boolean weighted = y != null && weights != null;
         A input = input(ws);
         A targets = targets(ws);
         A output = output(ws);
+        A rowWeights = rowWeights(ws);
         double loss = 0;
         for (int start = firstRow; start < firstRow + rowCount; start += ws.maxRows()) {
             int count = Math.min(ws.maxRows(), firstRow + rowCount - start);
@@ -207,7 +233,12 @@ abstract class DenseNetwork<A> implements Network<A> {
             forwardChunk(params, input, 0, count, ws);
             if (y != null) {
                 copyFromFloat(targets, y, start * targetWidth, count * targetWidth);
-                loss += outputLoss(topology.loss(), logits(ws), output, targets, 0, outputs, count);
+                if (weighted) {
+                    copyFromFloat(rowWeights, weights, start, count);
+                    loss += weightedOutputLoss(topology.loss(), logits(ws), output, targets, 0, rowWeights, 0, outputs, count);
+                } else {
+                    loss += outputLoss(topology.loss(), logits(ws), output, targets, 0, outputs, count);
+                }
             }
             copyToDouble(out, (start - firstRow) * outputs, output, count * outputs);
         }
@@ -215,7 +246,7 @@ abstract class DenseNetwork<A> implements Network<A> {
     }
 
     @Override
-    public double lossAndGradient(A params, A x, A y, int n, A grad, Workspace ws) {
+    public double lossAndGradient(A params, A x, A y, A weights, int n, A grad, Workspace ws) {
         String routine = "lossAndGradient";
         checkParamsAndGradient(routine, params, grad);
         checkWorkspace(routine, ws);
@@ -226,10 +257,16 @@ abstract class DenseNetwork<A> implements Network<A> {
                 checkClassIndex(routine, "y", valueAt(y, r), r);
             }
         }
+        if (weights != null) {
+            checkDense(routine, "weights", weights, 1, n);
+            for (int r = 0; r < n; r++) {
+                checkWeight(routine, valueAt(weights, r), r);
+            }
+        }
         double loss = 0;
         for (int start = 0; start < n; start += ws.maxRows()) {
             int count = Math.min(ws.maxRows(), n - start);
-            loss += lossAndGradientChunk(params, x, start * sizes[0], y, start * targetWidth, count, grad, ws);
+            loss += lossAndGradientChunk(params, x, start * sizes[0], y, start * targetWidth, weights, start, count, grad, ws);
         }
         return loss;
     }
@@ -251,17 +288,27 @@ abstract class DenseNetwork<A> implements Network<A> {
 
     // ---- the passes over one chunk of rows ----
 
-    /** Forward then backward over one chunk whose inputs start at x[xOffset] and targets at y[yOffset]. */
-    private double lossAndGradientChunk(A params, A x, int xOffset, A y, int yOffset, int rows, A grad, Workspace ws) {
+    /**
+     * Forward then backward over one chunk whose inputs start at x[xOffset], targets at y[yOffset] and row weights
+     * at weights[weightOffset] (weights null: unweighted). A row's weight scales its output delta, so the backward
+     * pass adds w_row·∂L_row/∂θ without knowing of weights.
+     */
+    private double lossAndGradientChunk(A params, A x, int xOffset, A y, int yOffset, A weights, int weightOffset, int rows,
+                                        A grad, Workspace ws) {
         forwardChunk(params, x, xOffset, rows, ws);
         Loss loss = topology.loss();
         int outputs = topology.outputs();
         A output = output(ws);
-        double lossSum = outputLoss(loss, logits(ws), output, y, yOffset, outputs, rows);
+        double lossSum = weights == null
+                ? outputLoss(loss, logits(ws), output, y, yOffset, outputs, rows)
+                : weightedOutputLoss(loss, logits(ws), output, y, yOffset, weights, weightOffset, outputs, rows);
         A dLogits = delta(ws, layers - 1);
         outputDelta(loss, output, y, yOffset, outputs, rows, dLogits);
         if (loss == Loss.MSE) {
             activationBackward(activations[layers - 1], output, dLogits, outputs, rows);
+        }
+        if (weights != null) {
+            scaleColumns(dLogits, weights, weightOffset, outputs, rows);
         }
         backwardChunk(params, x, xOffset, rows, grad, ws);
         return lossSum;
@@ -334,6 +381,11 @@ abstract class DenseNetwork<A> implements Network<A> {
         return (A) ws.targets;
     }
 
+    @SuppressWarnings("unchecked")
+    private A rowWeights(Workspace ws) {
+        return (A) ws.rowWeights;
+    }
+
     // ---- argument checks, once per call ----
 
     private void checkParams(String routine, A params) {
@@ -390,6 +442,19 @@ abstract class DenseNetwork<A> implements Network<A> {
         if (values == null || length(values) != (long) width * n) {
             throw new IllegalArgumentException(routine + ": " + name + " must hold " + width + " × n = " + width + " × " + n
                     + " values, got " + (values == null ? "null" : length(values)));
+        }
+    }
+
+    private static void checkWeightsLength(String routine, float[] weights, int blockRows) {
+        if (weights != null && weights.length != blockRows) {
+            throw new IllegalArgumentException(routine + ": weights must hold one value per row of the block, " + blockRows
+                    + ", got " + weights.length);
+        }
+    }
+
+    private static void checkWeight(String routine, double weight, int row) {
+        if (!(weight >= 0 && weight < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException(routine + ": weight of row " + row + " is " + weight + ", not a finite number ≥ 0");
         }
     }
 

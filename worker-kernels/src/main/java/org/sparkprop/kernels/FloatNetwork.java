@@ -253,6 +253,60 @@ final class FloatNetwork extends DenseNetwork<float[]> {
     }
 
     @Override
+    double weightedOutputLoss(Loss loss, float[] z, float[] a, float[] y, int yOffset, float[] weights, int weightOffset, int width, int rows) {
+        // z, a are width × rows; y is targetWidth × rows from yOffset; weights rows from weightOffset
+        double sum = 0;
+        switch (loss) {
+            case MSE -> {
+                for (int c = 0; c < rows; c++) {
+                    double weight = weights[weightOffset + c];
+                    for (int i = c * width; i < (c + 1) * width; i++) {
+                        double diff = (double) a[i] - y[yOffset + i];
+                        sum += weight * (diff * diff);
+                    }
+                }
+                sum /= width;
+            }
+            case SOFTMAX_CROSS_ENTROPY -> {
+                for (int c = 0; c < rows; c++) {
+                    int start = c * width;
+                    double max = z[start];
+                    for (int k = 1; k < width; k++) {
+                        max = Math.max(max, z[start + k]);
+                    }
+                    double sumExp = 0;
+                    for (int k = 0; k < width; k++) {
+                        sumExp += Math.exp(z[start + k] - max);
+                    }
+                    sum += weights[weightOffset + c] * (max + Math.log(sumExp) - z[start + (int) y[yOffset + c]]);
+                }
+            }
+            case BINARY_CROSS_ENTROPY -> {
+                for (int c = 0; c < rows; c++) {
+                    double weight = weights[weightOffset + c];
+                    for (int i = c * width; i < (c + 1) * width; i++) {
+                        double logit = z[i];
+                        sum += weight * (Math.max(logit, 0) - logit * y[yOffset + i] + Math.log1p(Math.exp(-Math.abs(logit))));
+                    }
+                }
+                sum /= width;
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    void scaleColumns(float[] values, float[] scales, int scaleOffset, int width, int rows) {
+        // values is width × rows; scales rows from scaleOffset
+        for (int c = 0; c < rows; c++) {
+            float scale = scales[scaleOffset + c];
+            for (int i = c * width; i < (c + 1) * width; i++) {
+                values[i] *= scale;
+            }
+        }
+    }
+
+    @Override
     void outputDelta(Loss loss, float[] a, float[] y, int yOffset, int width, int rows, float[] delta) {
         // a, delta are width × rows; y is targetWidth × rows from yOffset
         switch (loss) {

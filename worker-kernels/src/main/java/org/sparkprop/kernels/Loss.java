@@ -3,7 +3,8 @@ package org.sparkprop.kernels;
 import java.util.Locale;
 
 /**
- * The per-row loss, averaged over rows by the caller. Each loss fixes what a row's target is:
+ * The per-row loss, averaged over rows by the caller (weighted by the rows' weights where there are any). Each loss
+ * fixes what a row's target is:
  * <ul>
  *   <li>{@link #MSE}: K real targets; L = (1/K) Σ_k (a_k − y_k)². Any output activation.</li>
  *   <li>{@link #SOFTMAX_CROSS_ENTROPY}: one class index in [0, K); L = −log softmax(z)_y. Output activation softmax.</li>

@@ -12,8 +12,8 @@ import dev.ludovic.netlib.blas.BLAS;
  * Z_l = W_l·X_l + b_l over a chunk of rows (one gemm), then X_{l+1} = f_l(Z_l). The backward pass applies the
  * chain rule from the output to the input: dZ at the output from the loss, then per layer
  * dW_l += dZ_l·X_lᵀ, db_l += Σ_rows dZ_l, dX_l = W_lᵀ·dZ_l and dZ_{l−1} = dX_l ⊙ f'_{l−1}(X_l).
- * Gradients are sums over rows of the per-row loss's gradient (not means) and are added to the caller's
- * array, so zeroing is a separate call ({@link #zero}).
+ * Gradients are sums over rows of the per-row loss's gradient (not means), weighted by the rows' weights where
+ * the caller gives them, and are added to the caller's array, so zeroing is a separate call ({@link #zero}).
  *
  * <p>Data blocks are column-major float with one column per row: row r's inputs at {@code x[r·inputs ..]} and
  * its targets at {@code y[r·targetWidth ..]} (a class index stored as a float for softmax cross-entropy).
@@ -76,7 +76,7 @@ public interface Network<A> {
     /**
      * Gathers the block rows {@code rows[from..to)} of x (inputs × blockRows) and y (targetWidth × blockRows),
      * runs the forward and backward passes in chunks of at most {@link Workspace#maxRows()} rows, adds
-     * Σ_rows ∂L_row/∂θ into grad and returns Σ_rows L_row.
+     * Σ_rows ∂L_row/∂θ into grad and returns Σ_rows L_row. The same as the weighted form below with weights null.
      *
      * @param params parameters θ, {@link Topology#parameterCount()} long. Not modified.
      * @param x      the block's inputs. Not modified.
@@ -85,7 +85,19 @@ public interface Network<A> {
      * @param grad   gradient sums, as long as params. Modified (added to).
      * @param ws     this network's workspace. Modified.
      */
-    double accumulateGradient(A params, float[] x, float[] y, int[] rows, int from, int to, A grad, Workspace ws);
+    default double accumulateGradient(A params, float[] x, float[] y, int[] rows, int from, int to, A grad, Workspace ws) {
+        return accumulateGradient(params, x, y, null, rows, from, to, grad, ws);
+    }
+
+    /**
+     * As above with a weight per row: adds Σ_rows w_row·∂L_row/∂θ into grad and returns Σ_rows w_row·L_row (row r's
+     * output delta is scaled by w_r before the backward pass). With weights null every row counts once and the
+     * computation is the unweighted one, to the bit; a weight of exactly 1 on every row gives the same bits too.
+     *
+     * @param weights the block's row weights, one per block row (blockRows long), each finite and ≥ 0; or null.
+     *                Not modified.
+     */
+    double accumulateGradient(A params, float[] x, float[] y, float[] weights, int[] rows, int from, int to, A grad, Workspace ws);
 
     /**
      * Forward pass over the block rows [firstRow, firstRow + rowCount): writes the outputs (outputs × rowCount,
@@ -95,13 +107,33 @@ public interface Network<A> {
      * @param out at least outputs × rowCount long. Modified.
      * @return Σ_rows L_row when y is given, else NaN
      */
-    double evaluate(A params, float[] x, float[] y, int firstRow, int rowCount, double[] out, Workspace ws);
+    default double evaluate(A params, float[] x, float[] y, int firstRow, int rowCount, double[] out, Workspace ws) {
+        return evaluate(params, x, y, null, firstRow, rowCount, out, ws);
+    }
+
+    /**
+     * As above with a weight per row: returns Σ_rows w_row·L_row when y is given (else NaN); the outputs do not
+     * depend on the weights. With weights null, the unweighted sum.
+     *
+     * @param weights the block's row weights, one per block row, each finite and ≥ 0; or null. Not modified.
+     */
+    double evaluate(A params, float[] x, float[] y, float[] weights, int firstRow, int rowCount, double[] out, Workspace ws);
 
     /**
      * Dense variant of {@link #accumulateGradient} without gathering, in the compute type: x is inputs × n and
      * y targetWidth × n. Adds Σ_rows ∂L_row/∂θ into grad (Modified) and returns Σ_rows L_row.
      */
-    double lossAndGradient(A params, A x, A y, int n, A grad, Workspace ws);
+    default double lossAndGradient(A params, A x, A y, int n, A grad, Workspace ws) {
+        return lossAndGradient(params, x, y, null, n, grad, ws);
+    }
+
+    /**
+     * As above with a weight per row: adds Σ_rows w_row·∂L_row/∂θ into grad (Modified) and returns Σ_rows w_row·L_row.
+     *
+     * @param weights n row weights in the compute type, each finite and ≥ 0; or null for the unweighted sums.
+     *                Not modified.
+     */
+    double lossAndGradient(A params, A x, A y, A weights, int n, A grad, Workspace ws);
 
     /** Forward pass over x (inputs × n), writing the outputs into out (outputs × n; Modified). */
     void forward(A params, A x, int n, A out, Workspace ws);

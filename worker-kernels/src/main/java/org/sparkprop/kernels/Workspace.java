@@ -14,7 +14,8 @@ import java.util.function.IntFunction;
  *       {@code activations[l+1]}: the output of dense layer l (sizes[l+1] × maxRows);</li>
  *   <li>{@code logits}: the output layer's pre-activations z (outputs × maxRows), kept for losses computed from logits;</li>
  *   <li>{@code deltas[l]}: ∂L/∂z of dense layer l (sizes[l+1] × maxRows);</li>
- *   <li>{@code targets}: the gathered targets (targetWidth × maxRows).</li>
+ *   <li>{@code targets}: the gathered targets (targetWidth × maxRows);</li>
+ *   <li>{@code rowWeights}: the gathered row weights (1 × maxRows), used only by weighted passes.</li>
  * </ul>
  */
 public final class Workspace {
@@ -25,6 +26,7 @@ public final class Workspace {
     final Object logits;
     final Object[] deltas;
     final Object targets;
+    final Object rowWeights;
 
     /** @param allocate makes a zeroed array of the network's compute type with the given length */
     Workspace(Topology topology, Precision precision, int maxRows, IntFunction<Object> allocate) {
@@ -50,6 +52,7 @@ public final class Workspace {
         }
         logits = allocate.apply(topology.outputs() * maxRows);
         targets = allocate.apply(topology.targetWidth() * maxRows);
+        rowWeights = allocate.apply(maxRows);
     }
 
     public Topology topology() {

@@ -1,5 +1,6 @@
 package org.sparkprop.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The block entry points against the dense ones: gathering rows, chunking by {@link Workspace#maxRows()} and
- * accumulation change nothing but the order of the sums. Also the argument checks at the API boundary.
+ * accumulation change nothing but the order of the sums. Row weights: weights of exactly 1 give the unweighted
+ * bits, and gathered weights follow their rows. Also the argument checks at the API boundary.
  */
 class AccumulateGradientTest {
     private static final int BLOCK_ROWS = 37;
@@ -81,6 +83,100 @@ class AccumulateGradientTest {
         A empty = net.newArray(topology.parameterCount());
         assertEquals(0.0, net.accumulateGradient(params, block.x, block.y, rows, 4, 4, empty, net.newWorkspace(4)));
         assertEquals(0.0, Arrays.stream(toDouble(net, empty)).map(Math::abs).sum(), "an empty range adds nothing");
+    }
+
+    @ParameterizedTest(name = "{0} in {1}")
+    @MethodSource("topologiesAndPrecisions")
+    void weightsOfOneGiveTheUnweightedBits(Topology topology, Precision precision) {
+        checkOnes(Network.create(topology, precision), Block.draw(topology, 4));
+    }
+
+    private static <A> void checkOnes(Network<A> net, Block block) {
+        Topology topology = net.topology();
+        A params = net.toCompute(block.params);
+        float[] ones = new float[BLOCK_ROWS];
+        Arrays.fill(ones, 1f);
+        int[] rows = {30, 2, 17, 2, 36, 0, 11, 25, 8, 19, 33, 5, 14};
+        for (int maxRows : new int[] {rows.length, 3, 1}) {
+            Workspace ws = net.newWorkspace(maxRows);
+            A plain = net.newArray(topology.parameterCount());
+            A weighted = net.newArray(topology.parameterCount());
+            double plainLoss = net.accumulateGradient(params, block.x, block.y, rows, 0, rows.length, plain, ws);
+            double weightedLoss = net.accumulateGradient(params, block.x, block.y, ones, rows, 0, rows.length, weighted, ws);
+            assertEquals(plainLoss, weightedLoss, "accumulateGradient loss, maxRows " + maxRows);
+            assertArrayEquals(toDouble(net, plain), toDouble(net, weighted), "accumulateGradient gradient, maxRows " + maxRows);
+
+            double[] plainOut = new double[topology.outputs() * 20];
+            double[] weightedOut = new double[topology.outputs() * 20];
+            assertEquals(net.evaluate(params, block.x, block.y, 5, 20, plainOut, ws),
+                    net.evaluate(params, block.x, block.y, ones, 5, 20, weightedOut, ws), "evaluate loss, maxRows " + maxRows);
+            assertArrayEquals(plainOut, weightedOut);
+
+            A x = net.toCompute(toDouble(block.x));
+            A y = net.toCompute(toDouble(block.y));
+            A denseOnes = net.toCompute(toDouble(ones));
+            A densePlain = net.newArray(topology.parameterCount());
+            A denseWeighted = net.newArray(topology.parameterCount());
+            assertEquals(net.lossAndGradient(params, x, y, BLOCK_ROWS, densePlain, ws),
+                    net.lossAndGradient(params, x, y, denseOnes, BLOCK_ROWS, denseWeighted, ws), "lossAndGradient loss, maxRows " + maxRows);
+            assertArrayEquals(toDouble(net, densePlain), toDouble(net, denseWeighted), "lossAndGradient gradient, maxRows " + maxRows);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} in {1}")
+    @MethodSource("topologiesAndPrecisions")
+    void gatheredWeightsFollowTheirRows(Topology topology, Precision precision) {
+        checkWeighted(Network.create(topology, precision), Block.draw(topology, 5));
+    }
+
+    private static <A> void checkWeighted(Network<A> net, Block block) {
+        Topology topology = net.topology();
+        double tolerance = Approx.tolerance(net.precision());
+        A params = net.toCompute(block.params);
+        float[] weights = new float[BLOCK_ROWS];
+        for (int r = 0; r < BLOCK_ROWS; r++) {
+            weights[r] = r % 5 == 0 ? 0f : 0.25f * (r % 7 + 1);
+        }
+        int[] rows = {30, 2, 17, 2, 36, 0, 11, 25, 8, 19, 33, 5, 14};
+        int n = rows.length;
+        double[] stackedX = new double[topology.inputs() * n];
+        double[] stackedY = new double[topology.targetWidth() * n];
+        double[] stackedWeights = new double[n];
+        for (int r = 0; r < n; r++) {
+            for (int k = 0; k < topology.inputs(); k++) {
+                stackedX[r * topology.inputs() + k] = block.x[rows[r] * topology.inputs() + k];
+            }
+            for (int k = 0; k < topology.targetWidth(); k++) {
+                stackedY[r * topology.targetWidth() + k] = block.y[rows[r] * topology.targetWidth() + k];
+            }
+            stackedWeights[r] = weights[rows[r]];
+        }
+        A stackedGrad = net.newArray(topology.parameterCount());
+        double stackedLoss = net.lossAndGradient(params, net.toCompute(stackedX), net.toCompute(stackedY), net.toCompute(stackedWeights),
+                n, stackedGrad, net.newWorkspace(n));
+        A unweighted = net.newArray(topology.parameterCount());
+        double unweightedLoss = net.lossAndGradient(params, net.toCompute(stackedX), net.toCompute(stackedY), n, unweighted, net.newWorkspace(n));
+        assertTrue(Math.abs(stackedLoss - unweightedLoss) > tolerance * Math.abs(unweightedLoss), "the weights change the loss");
+
+        for (int maxRows : new int[] {n, 4, 1}) {
+            Workspace ws = net.newWorkspace(maxRows);
+            A grad = net.newArray(topology.parameterCount());
+            double loss = net.accumulateGradient(params, block.x, block.y, weights, rows, 0, n, grad, ws);
+            Approx.assertClose("weighted loss, maxRows " + maxRows, stackedLoss, loss, tolerance);
+            Approx.assertAllClose("weighted gradient, maxRows " + maxRows, toDouble(net, stackedGrad), toDouble(net, grad), tolerance);
+        }
+
+        // evaluate weights rows [first, first + count) of the block by their own weights
+        int first = 10;
+        int count = 12;
+        double expected = 0;
+        Workspace ws = net.newWorkspace(5);
+        double[] out = new double[topology.outputs()];
+        for (int r = first; r < first + count; r++) {
+            expected += weights[r] * net.evaluate(params, block.x, block.y, r, 1, out, ws);
+        }
+        double loss = net.evaluate(params, block.x, block.y, weights, first, count, new double[topology.outputs() * count], ws);
+        Approx.assertClose("weighted evaluate loss", expected, loss, tolerance);
     }
 
     @ParameterizedTest(name = "{0} in {1}")
@@ -164,6 +260,27 @@ class AccumulateGradientTest {
         assertRejected("forward: the workspace was made for",
                 () -> net.forward(params, new double[3], 1, new double[3], Network.ofDouble(other).newWorkspace(4)));
         assertRejected("newWorkspace: maxRows", () -> net.newWorkspace(0));
+
+        float[] weights = new float[BLOCK_ROWS];
+        Arrays.fill(weights, 1f);
+        assertRejected("accumulateGradient: weights must hold one value per row of the block, 37, got 3",
+                () -> net.accumulateGradient(params, block.x, block.y, new float[3], rows, 0, 3, grad, ws));
+        for (float bad : new float[] {-1f, Float.NaN, Float.POSITIVE_INFINITY}) {
+            weights[2] = bad;
+            assertRejected("accumulateGradient: weight of row 2 is " + bad,
+                    () -> net.accumulateGradient(params, block.x, block.y, weights, rows, 0, 3, grad, ws));
+            assertRejected("evaluate: weight of row 2 is " + bad,
+                    () -> net.evaluate(params, block.x, block.y, weights, 0, 3, new double[9], ws));
+            assertRejected("lossAndGradient: weight of row 0 is " + bad,
+                    () -> net.lossAndGradient(params, new double[3], new double[] {0}, new double[] {bad}, 1, grad, ws));
+        }
+        weights[2] = 1f;
+        assertEquals(0.0, net.accumulateGradient(params, block.x, block.y, weights, rows, 0, 0, grad, ws),
+                "a row that is not used is not checked, and an empty range adds nothing");
+        assertRejected("evaluate: weights must hold one value per row of the block, 37, got 36",
+                () -> net.evaluate(params, block.x, block.y, new float[36], 0, 3, new double[9], ws));
+        assertRejected("lossAndGradient: weights must hold 1 × n",
+                () -> net.lossAndGradient(params, new double[3], new double[] {0}, new double[2], 1, grad, ws));
     }
 
     private static void assertRejected(String messageStart, Executable call) {

@@ -25,6 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ReLU kinks: the data are drawn (seed after seed) until every pre-activation of a ReLU-like layer is at least
  * {@value #KINK_MARGIN} from 0, far more than a step can move it (the inputs are of order 1), so no
  * perturbation crosses a kink and no parameter is skipped.
+ *
+ * <p>Row weights: the weighted loss Σ w_r·L_r and its gradient against the same central differences, and both
+ * against the weighted sum of each row's own loss and gradient, computed one row at a time.
  */
 class GradientCheckTest {
     private static final double STEP = 1e-5;
@@ -73,6 +76,38 @@ class GradientCheckTest {
         checkEveryParameter(topology);
     }
 
+    /** Non-uniform row weights, a zero among them, for {@value #ROWS} rows. */
+    private static final double[] ROW_WEIGHTS = {0.5, 2.0, 0.0, 1.0, 3.25, 0.125};
+
+    @ParameterizedTest(name = "hidden tanh, {0}")
+    @MethodSource("outputs")
+    void weightedGradientMatchesCentralDifferencesAndTheWeightedSumOfRows(Output output) {
+        Topology topology = Topology.of(new int[] {INPUTS, 5, output.outputs()}, Activation.TANH, output.activation(), output.loss());
+        Data data = Data.draw(topology, 7, ROWS);
+        Network<double[]> net = Network.ofDouble(topology);
+        double error = maxRelativeError(net, data.params, data.x, data.y, ROW_WEIGHTS, ROWS);
+        assertTrue(error <= TOLERANCE, topology + ", weighted: largest relative error " + error + " > " + TOLERANCE);
+
+        int p = topology.parameterCount();
+        double[] weighted = new double[p];
+        double loss = net.lossAndGradient(data.params, data.x, data.y, ROW_WEIGHTS, ROWS, weighted, net.newWorkspace(4));
+        double expectedLoss = 0;
+        double[] expected = new double[p];
+        Workspace one = net.newWorkspace(1);
+        for (int r = 0; r < ROWS; r++) {
+            double[] rowGradient = new double[p];
+            double rowLoss = net.lossAndGradient(data.params,
+                    Arrays.copyOfRange(data.x, r * INPUTS, (r + 1) * INPUTS),
+                    Arrays.copyOfRange(data.y, r * topology.targetWidth(), (r + 1) * topology.targetWidth()), 1, rowGradient, one);
+            expectedLoss += ROW_WEIGHTS[r] * rowLoss;
+            for (int i = 0; i < p; i++) {
+                expected[i] += ROW_WEIGHTS[r] * rowGradient[i];
+            }
+        }
+        Approx.assertClose("weighted loss", expectedLoss, loss, Approx.DOUBLE_TOLERANCE);
+        Approx.assertAllClose("weighted gradient", expected, weighted, Approx.DOUBLE_TOLERANCE);
+    }
+
     @Test
     void gradientCheckRefusesSinglePrecision() {
         Topology topology = Topology.of(new int[] {2, 2}, Activation.IDENTITY, Activation.IDENTITY, Loss.MSE);
@@ -98,6 +133,11 @@ class GradientCheckTest {
      * (L(θ + h e_i) − L(θ − h e_i)) / 2h. Refuses single precision, where the differences are noise.
      */
     static double maxRelativeError(Network<?> network, double[] params, double[] x, double[] y, int n) {
+        return maxRelativeError(network, params, x, y, null, n);
+    }
+
+    /** As above for the loss Σ w_r·L_r with row weights (n of them; null: unweighted). */
+    static double maxRelativeError(Network<?> network, double[] params, double[] x, double[] y, double[] weights, int n) {
         if (network.precision() != Precision.DOUBLE) {
             throw new IllegalArgumentException("gradient checks need double precision, got " + network.precision());
         }
@@ -105,16 +145,16 @@ class GradientCheckTest {
         Network<double[]> net = (Network<double[]>) network;
         Workspace ws = net.newWorkspace(n);
         double[] analytic = new double[params.length];
-        double loss = net.lossAndGradient(params, x, y, n, analytic, ws);
+        double loss = net.lossAndGradient(params, x, y, weights, n, analytic, ws);
         assertTrue(Double.isFinite(loss) && loss >= 0, "loss " + loss);
         double[] scratch = new double[params.length];
         double[] theta = params.clone();
         double worst = 0;
         for (int i = 0; i < theta.length; i++) {
             theta[i] = params[i] + STEP;
-            double plus = net.lossAndGradient(theta, x, y, n, scratch, ws);
+            double plus = net.lossAndGradient(theta, x, y, weights, n, scratch, ws);
             theta[i] = params[i] - STEP;
-            double minus = net.lossAndGradient(theta, x, y, n, scratch, ws);
+            double minus = net.lossAndGradient(theta, x, y, weights, n, scratch, ws);
             theta[i] = params[i];
             double numeric = (plus - minus) / (2 * STEP);
             worst = Math.max(worst, Approx.relativeError(analytic[i], numeric, FLOOR));

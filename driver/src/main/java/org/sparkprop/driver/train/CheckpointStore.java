@@ -215,6 +215,8 @@ final class CheckpointStore {
             run.step = state.path("step").asLong();
             run.epochLoss = number(state, "epochLoss");
             run.epochRows = state.path("epochRows").asLong();
+            // checkpoints written before row weights have no epochWeight: their rows weighed 1 each
+            run.epochWeight = state.has("epochWeight") ? number(state, "epochWeight") : run.epochRows;
             run.epochNormSum = number(state, "epochNormSum");
             run.epochStepSeconds = number(state, "epochStepSeconds");
             run.rowsProcessed = state.path("rowsProcessed").asLong();
@@ -246,6 +248,7 @@ final class CheckpointStore {
         n.put("hasBestWeights", state.bestWeights != null);
         putNumber(n, "epochLoss", state.epochLoss);
         n.put("epochRows", state.epochRows);
+        putNumber(n, "epochWeight", state.epochWeight);
         putNumber(n, "epochNormSum", state.epochNormSum);
         putNumber(n, "epochStepSeconds", state.epochStepSeconds);
         n.put("rowsProcessed", state.rowsProcessed);

@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * One epoch of a run, as training.json and the log line show it.
  *
  * @param epoch            1-based
- * @param trainLoss        mean loss of the epoch's steps over their rows (weights changing within the epoch), no penalty
- * @param validationLoss   mean loss on the validation set after the epoch; NaN without one
+ * @param trainLoss        mean loss of the epoch's steps over their rows (weights changing within the epoch), no penalty;
+ *                         weighted by the rows' weights where the data have them
+ * @param validationLoss   mean loss on the validation set after the epoch (weighted as trainLoss); NaN without one
  * @param validationMetric accuracy (classification) or RMSE (regression) on the validation set; NaN without one
  * @param samplesPerSecond training rows per second of the epoch's steps
  * @param elapsedSeconds   seconds since the training loop started, at the end of this epoch

@@ -18,9 +18,10 @@ final class RunState {
     long step;
     final double[] weights;
     final OptimizerState optimizer;
-    /** The epoch's Σ loss, Σ rows and Σ gradient norms over the steps taken so far. */
+    /** The epoch's Σ w·loss, Σ rows, Σ w and Σ gradient norms over the steps taken so far (w: row weight, else 1). */
     double epochLoss;
     long epochRows;
+    double epochWeight;
     double epochNormSum;
     /** Seconds spent in the epoch's steps so far, and in the whole run before this process took it over. */
     double epochStepSeconds;
@@ -50,6 +51,7 @@ final class RunState {
         stepInEpoch = 0;
         epochLoss = 0;
         epochRows = 0;
+        epochWeight = 0;
         epochNormSum = 0;
         epochStepSeconds = 0;
     }

@@ -24,11 +24,15 @@ public final class StepJob implements AutoCloseable {
     public static final String LOCAL_HAND_OVER = "spark.sparkprop.localHandOver";
 
     /**
-     * Σloss and row count of one step, and its slowest task's compute time; Σgrad is in the caller's array.
+     * Σ w·loss, row count and Σ w of one step, and its slowest task's compute time; Σ w·grad is in the caller's
+     * array. w is a row's weight, 1 for rows of blocks without weights, so without weights lossSum is Σloss and
+     * weightSum equals rows exactly. The caller divides the sums by weightSum; 0 where every row of the step
+     * weighs 0 (then the gradient sum is 0 too).
      *
+     * @param weightSum           Σ w over the step's rows, summed in partition order
      * @param slowestComputeNanos the largest {@link StepResult#computeNanos} of the step's tasks
      */
-    public record Sums(double lossSum, long rows, long slowestComputeNanos) {
+    public record Sums(double lossSum, long rows, double weightSum, long slowestComputeNanos) {
     }
 
     private final JavaSparkContext sc;
@@ -79,7 +83,7 @@ public final class StepJob implements AutoCloseable {
      * Runs one step.
      *
      * @param weights     θ in double (Not modified); sent in the network's compute type
-     * @param gradientSum Modified: overwritten with Σ∂L/∂θ over the step's rows
+     * @param gradientSum Modified: overwritten with Σ w·∂L/∂θ over the step's rows
      */
     public Sums run(double[] weights, int epoch, int[] starts, int[] ends, String description, double[] gradientSum) {
         StepResult[] parts;
@@ -101,10 +105,12 @@ public final class StepJob implements AutoCloseable {
         Object[] gradients = new Object[parts.length];
         double lossSum = 0;
         long rows = 0;
+        double weightSum = 0;
         for (int p = 0; p < parts.length; p++) {
             gradients[p] = handOver != null ? handOver.gradients[p] : parts[p].gradientSum;
             lossSum += parts[p].lossSum;
             rows += parts[p].rows;
+            weightSum += parts[p].weightSum;
         }
         // each element summed over the partitions in partition order, whichever thread takes its chunk
         Chunks.forEach(gradientSum.length, (from, to) -> {
@@ -113,7 +119,7 @@ public final class StepJob implements AutoCloseable {
                 network.addTo(gradient, gradientSum, from, to);
             }
         });
-        return new Sums(lossSum, rows, StepResult.slowestComputeNanos(parts));
+        return new Sums(lossSum, rows, weightSum, StepResult.slowestComputeNanos(parts));
     }
 
     /** The weights in the compute type, into {@code target} (Modified), split between threads for a large model. */

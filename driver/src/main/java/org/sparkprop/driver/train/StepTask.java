@@ -11,7 +11,8 @@ import scala.collection.Iterator;
 /**
  * One training step on one partition (runs on an executor): the partition's share of the global mini-batch,
  * rows {@code [starts[p], ends[p])} of its epoch order, through the forward and backward passes against the
- * broadcast weights. Returns the sums; the driver averages. With a {@link HandOver} (local mode) the weights come
+ * broadcast weights, each row weighted by the block's row weight where it has them. Returns the sums (with Σ of
+ * the row weights, or the row count without them); the driver averages. With a {@link HandOver} (local mode) the weights come
  * from it and the gradient goes into it, and the result carries no gradient.
  */
 final class StepTask implements SparkJobs.PartitionFunction<Block, StepResult> {
@@ -54,11 +55,13 @@ final class StepTask implements SparkJobs.PartitionFunction<Block, StepResult> {
         int from = starts[partition];
         int to = ends[partition];
         double loss = 0;
+        double weightSum = 0;
         if (from < to) {
             int[] order = EpochOrder.of(seed, epoch, partition, block.rows);
             loss = slot.network.accumulateGradient(memory != null ? memory.weights : weights.value(), block.features, block.targets,
-                    order, from, to, gradient, slot.workspace);
+                    block.weights, order, from, to, gradient, slot.workspace);
+            weightSum = block.weightSum(order, from, to);
         }
-        return new StepResult(memory != null ? null : gradient, loss, to - from, System.nanoTime() - start);
+        return new StepResult(memory != null ? null : gradient, loss, to - from, weightSum, System.nanoTime() - start);
     }
 }

@@ -24,9 +24,17 @@ import scala.collection.Iterator;
 /**
  * The step loop of docs/architecture.md, 'One training step'. Per step ({@link StepJob}): broadcast the weights in the compute type (in local
  * mode: hand them over in memory); every partition runs its share of the global mini-batch forward and backward
- * ({@link StepTask}); the driver sums (Σgrad, Σloss, n) in partition order, divides by n, adds the L2/L1 terms, clips, checks that all is finite, applies the
- * optimizer, and destroys the broadcast. Epochs repeat until the epoch budget, the tolerance or early stopping
- * ends the run. The trainer holds only configuration; a run's state is local to {@link #train}.
+ * ({@link StepTask}); the driver sums (Σgrad, Σloss, Σw) in partition order, divides by Σw, adds the L2/L1 terms,
+ * clips, checks that all is finite, applies the optimizer, and destroys the broadcast. Epochs repeat until the
+ * epoch budget, the tolerance or early stopping ends the run. The trainer holds only configuration; a run's state
+ * is local to {@link #train}.
+ *
+ * <p>Row weights ({@link Block#weights}): w is a row's weight, and 1 for every row of data without weights, so Σw
+ * is then the row count n and the division is today's division by n, to the bit. The gradient and the epoch's
+ * mean loss are weighted means. A step whose rows all weigh 0 has a data gradient of 0: nothing is divided by
+ * Σw = 0, the L2/L1 terms and the optimizer still apply (with momentum or Adam the weights still move; plain SGD
+ * without a penalty leaves them), and the step adds nothing to the epoch's loss. Data whose weights are all 0 are
+ * refused before the first step.
  */
 public final class Trainer {
     /** Rows per forward/backward pass at most; a larger share of a batch is processed in chunks. */
@@ -80,10 +88,14 @@ public final class Trainer {
         Network<Object> network = (Network<Object>) Network.create(topology, config.precision());
         int parameters = topology.parameterCount();
 
-        int[] rowsPerPartition = rowsPerPartition(train);
+        double[][] sizes = rowsAndWeights(train);
+        int[] rowsPerPartition = Arrays.stream(sizes).mapToInt(size -> (int) size[0]).toArray();
         long totalRows = Arrays.stream(rowsPerPartition).asLongStream().sum();
         if (totalRows == 0) {
             throw new UserException("the training data have no rows");
+        }
+        if (Arrays.stream(sizes).allMatch(size -> size[1] == 0)) {
+            throw new UserException("every row of the training data has weight 0; at least one row needs a weight above 0");
         }
         BatchPlan plan = BatchPlan.of(rowsPerPartition, config.batchSize());
         int stepsPerEpoch = plan.steps();
@@ -125,12 +137,14 @@ public final class Trainer {
                     StepJob.Sums sums = steps.run(state.weights, epoch, plan.starts(t), plan.starts(t + 1),
                             String.format(Locale.ROOT, "train epoch %d/%d step %d/%d", epoch + 1, config.epochs(), t + 1, stepsPerEpoch),
                             gradient);
-                    long rows = sums.rows();
-                    Chunks.forEach(parameters, (from, to) -> {
-                        for (int i = from; i < to; i++) {
-                            gradient[i] /= rows;
-                        }
-                    });
+                    double weightSum = sums.weightSum();
+                    if (weightSum > 0) {
+                        Chunks.forEach(parameters, (from, to) -> {
+                            for (int i = from; i < to; i++) {
+                                gradient[i] /= weightSum;
+                            }
+                        });
+                    }
                     if (config.l2() > 0) {
                         GradientTransforms.addL2(gradient, state.weights, config.l2(), topology);
                     }
@@ -153,10 +167,11 @@ public final class Trainer {
                     state.epochNormSum += norm;
                     state.epochLoss += sums.lossSum();
                     state.epochRows += sums.rows();
+                    state.epochWeight += weightSum;
                     state.epochStepSeconds += (System.nanoTime() - stepStart) / 1e9;
                     state.stepInEpoch++;
                     state.step++;
-                    listener.onStep(epoch + 1, config.epochs(), t + 1, stepsPerEpoch, state.epochLoss / state.epochRows,
+                    listener.onStep(epoch + 1, config.epochs(), t + 1, stepsPerEpoch, state.epochLoss / state.epochWeight,
                             state.epochRows / state.epochStepSeconds);
                     if (store != null && state.stepInEpoch < stepsPerEpoch && state.step % checkpoints.everySteps() == 0) {
                         store.save(state, elapsed(state, start));
@@ -164,7 +179,7 @@ public final class Trainer {
                 }
                 state.stepSeconds += state.epochStepSeconds;
                 state.rowsProcessed += state.epochRows;
-                double trainLoss = state.epochLoss / state.epochRows;
+                double trainLoss = state.epochLoss / state.epochWeight;
 
                 double validationLoss = Double.NaN;
                 double validationMetric = Double.NaN;
@@ -231,10 +246,26 @@ public final class Trainer {
         }
     }
 
-    /** Rows in each partition's block; also the job that puts the blocks into the cache. */
-    private int[] rowsPerPartition(Dataset data) {
-        Integer[] rows = SparkJobs.runOnPartitions(sc, data.blocks(), new BlockRows(), Integer.class, "train: cache data");
-        return Arrays.stream(rows).mapToInt(Integer::intValue).toArray();
+    /** {rows, Σ row weights} of each partition's blocks; also the job that puts the blocks into the cache. */
+    private double[][] rowsAndWeights(Dataset data) {
+        return SparkJobs.runOnPartitions(sc, data.blocks(), new BlockRowsAndWeight(), double[].class, "train: cache data");
+    }
+
+    /** {rows, Σ row weights} of the partition's blocks, as doubles; Σ weights is the row count without weights. */
+    static final class BlockRowsAndWeight implements SparkJobs.PartitionFunction<Block, double[]> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public double[] apply(TaskContext context, Iterator<Block> blocks) {
+            double rows = 0;
+            double weight = 0;
+            while (blocks.hasNext()) {
+                Block block = blocks.next();
+                rows += block.rows;
+                weight += block.weightSum(0, block.rows);
+            }
+            return new double[] {rows, weight};
+        }
     }
 
     /** Rows of the partition's blocks. */

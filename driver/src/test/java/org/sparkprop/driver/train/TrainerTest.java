@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
+import org.sparkprop.driver.TestBlocks;
 import org.sparkprop.driver.TestSpark;
 import org.sparkprop.driver.UserException;
-import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.driver.data.LabelKind;
 import org.sparkprop.driver.data.Schema;
@@ -50,16 +48,7 @@ class TrainerTest {
 
     /** Splits rows (features x, targets y of width w) into `partitions` contiguous blocks, one per partition, cached. */
     static Dataset dataset(JavaSparkContext sc, float[] x, float[] y, int inputs, int targetWidth, Schema schema, int partitions) {
-        int n = y.length / targetWidth;
-        List<Block> blocks = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            int from = (int) ((long) n * p / partitions);
-            int to = (int) ((long) n * (p + 1) / partitions);
-            blocks.add(new Block(to - from, inputs, targetWidth, Arrays.copyOfRange(x, from * inputs, to * inputs),
-                    Arrays.copyOfRange(y, from * targetWidth, to * targetWidth)));
-        }
-        JavaRDD<Block> rdd = sc.parallelize(blocks, partitions).cache();
-        return new Dataset(schema, rdd, n);
+        return TestBlocks.dataset(sc, new TestBlocks.Rows(x, y, null, inputs, targetWidth), schema, partitions);
     }
 
     private static Schema classSchema() {
