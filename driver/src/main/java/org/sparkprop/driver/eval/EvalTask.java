@@ -11,7 +11,7 @@ import org.sparkprop.kernels.Topology;
 import org.sparkprop.kernels.Workspace;
 import scala.collection.Iterator;
 
-/** Forward pass and metric sums over every row of a partition (runs on an executor). */
+/** Forward pass and metric sums over every row of a partition, weighted where its blocks have weights (runs on an executor). */
 final class EvalTask implements SparkJobs.PartitionFunction<Block, EvalStats> {
     private static final long serialVersionUID = 1L;
     static final int CHUNK_ROWS = 1024;
@@ -41,8 +41,8 @@ final class EvalTask implements SparkJobs.PartitionFunction<Block, EvalStats> {
             Block block = blocks.next();
             for (int first = 0; first < block.rows; first += CHUNK_ROWS) {
                 int count = Math.min(CHUNK_ROWS, block.rows - first);
-                double loss = network.evaluate(params, block.features, block.targets, first, count, out, workspace);
-                stats.add(out, outputs, block.targets, first * block.targetWidth, count, loss);
+                double loss = network.evaluate(params, block.features, block.targets, block.weights, first, count, out, workspace);
+                stats.add(out, outputs, block.targets, first * block.targetWidth, block.weights, first, count, loss);
             }
         }
         return stats;

@@ -13,6 +13,12 @@ import org.sparkprop.driver.data.Schema;
  * per-class precision, recall and F1 and the confusion matrix (rows actual, columns predicted); for
  * multi-label per-label accuracy and exact-match ratio; for regression MSE, RMSE, MAE and R² (averaged over
  * outputs). A class with no predictions (or no rows) has precision (recall) 0, never 0/0.
+ *
+ * <p>Where the rows have weights ({@link #weighted()}), every metric counts a row w times, w its weight: the loss
+ * is Σ w·loss / Σ w, accuracy Σ w over right rows / Σ w, precision and recall come from the confusion matrix of
+ * weights ({@link #weightedConfusion}), MSE and MAE are weighted means and R² compares with the weighted mean of
+ * the targets. {@link #count()} and {@link #confusion} stay row counts. Without weights every value is computed as
+ * it was before weights existed.
  */
 public final class Metrics {
     private final Schema schema;
@@ -27,9 +33,20 @@ public final class Metrics {
         return stats.rows;
     }
 
-    /** Mean loss per row (the training loss, without regularization). */
+    /** True when the rows carry weights and the metrics are weighted. */
+    public boolean weighted() {
+        return stats.weighted;
+    }
+
+    /** Σ of the rows' weights where they have weights, else the row count: what every mean divides by. */
+    public double weightSum() {
+        return stats.weighted ? stats.weightSum : stats.rows;
+    }
+
+    /** Mean loss per row, weighted where the rows have weights (the training loss, without regularization). */
     public double loss() {
-        return stats.rows == 0 ? Double.NaN : stats.lossSum / stats.rows;
+        double total = weightSum();
+        return total == 0 ? Double.NaN : stats.lossSum / total;
     }
 
     public boolean isRegression() {
@@ -38,25 +55,33 @@ public final class Metrics {
 
     /** Fraction of correct predictions; for multi-label, of correct labels. */
     public double accuracy() {
-        long correct = 0;
-        long total = 0;
+        double correct = 0;
+        double total = 0;
         int k = classCount();
         if (stats.kind == LabelKind.MULTILABEL) {
             for (int label = 0; label < schema.outputs(); label++) {
-                correct += stats.confusion[label * 4] + stats.confusion[label * 4 + 3];
-                total += stats.confusion[label * 4] + stats.confusion[label * 4 + 1] + stats.confusion[label * 4 + 2] + stats.confusion[label * 4 + 3];
+                correct += cell(label * 4) + cell(label * 4 + 3);
+                total += cell(label * 4) + cell(label * 4 + 1) + cell(label * 4 + 2) + cell(label * 4 + 3);
             }
         } else {
             for (int a = 0; a < k; a++) {
                 for (int p = 0; p < k; p++) {
-                    total += stats.confusion[a * k + p];
+                    total += cell(a * k + p);
                     if (a == p) {
-                        correct += stats.confusion[a * k + p];
+                        correct += cell(a * k + p);
                     }
                 }
             }
         }
-        return total == 0 ? Double.NaN : (double) correct / total;
+        return total == 0 ? Double.NaN : correct / total;
+    }
+
+    /**
+     * Confusion entry i as the metrics count it: Σ w of its rows where they have weights, else its row count
+     * (exact as a double: counts stay far below 2^53).
+     */
+    private double cell(int i) {
+        return stats.weighted ? stats.weightedConfusion[i] : stats.confusion[i];
     }
 
     /** The validation metric logged per epoch: accuracy for classification, RMSE for regression. */
@@ -77,24 +102,30 @@ public final class Metrics {
         return stats.kind == LabelKind.CLASSES || stats.kind == LabelKind.BINARY ? schema.classes().size() : 0;
     }
 
+    /** Rows of class {@code actual} predicted as {@code predicted} (a count, weighted or not). */
     public long confusion(int actual, int predicted) {
         return stats.confusion[actual * classCount() + predicted];
     }
 
+    /** Σ of the weights of the rows of class {@code actual} predicted as {@code predicted}; the count without weights. */
+    public double weightedConfusion(int actual, int predicted) {
+        return stats.weightedConfusion[actual * classCount() + predicted];
+    }
+
     public double precision(int c) {
-        long predicted = 0;
+        double predicted = 0;
         for (int a = 0; a < classCount(); a++) {
-            predicted += confusion(a, c);
+            predicted += cell(a * classCount() + c);
         }
-        return predicted == 0 ? 0 : (double) confusion(c, c) / predicted;
+        return predicted == 0 ? 0 : cell(c * classCount() + c) / predicted;
     }
 
     public double recall(int c) {
-        long actual = 0;
+        double actual = 0;
         for (int p = 0; p < classCount(); p++) {
-            actual += confusion(c, p);
+            actual += cell(c * classCount() + p);
         }
-        return actual == 0 ? 0 : (double) confusion(c, c) / actual;
+        return actual == 0 ? 0 : cell(c * classCount() + c) / actual;
     }
 
     public double f1(int c) {
@@ -104,7 +135,7 @@ public final class Metrics {
     }
 
     public double mse() {
-        return regressionMean(0) / stats.rows;
+        return regressionMean(0) / weightSum();
     }
 
     public double rmse() {
@@ -112,39 +143,56 @@ public final class Metrics {
     }
 
     public double mae() {
-        return regressionMean(1) / stats.rows;
+        return regressionMean(1) / weightSum();
     }
 
-    /** Coefficient of determination, averaged over outputs: 1 − SSE/SST; NaN where the targets do not vary. */
+    /**
+     * Coefficient of determination, averaged over outputs: 1 − SSE/SST (with weights Σw(ŷ−y)² / Σw(y − ȳ)², ȳ the
+     * weighted mean); NaN where the targets do not vary.
+     */
     public double r2() {
         int outputs = schema.outputs();
+        double total = weightSum();
         double sum = 0;
         for (int k = 0; k < outputs; k++) {
-            double sse = stats.sums[4 * k];
-            double mean = stats.sums[4 * k + 2] / stats.rows;
-            double sst = stats.sums[4 * k + 3] - stats.rows * mean * mean;
+            double sse = regressionSum(4 * k);
+            double mean = regressionSum(4 * k + 2) / total;
+            double sst = regressionSum(4 * k + 3) - total * mean * mean;
             sum += sst <= 0 ? Double.NaN : 1 - sse / sst;
         }
         return sum / outputs;
     }
 
-    /** Exact-match ratio (multi-label). */
+    /** Exact-match ratio (multi-label), weighted where the rows have weights. */
     public double exactMatch() {
-        return stats.rows == 0 ? Double.NaN : (double) stats.exactMatches / stats.rows;
+        double total = weightSum();
+        return total == 0 ? Double.NaN : (stats.weighted ? stats.weightedExactMatches : stats.exactMatches) / total;
     }
 
     private double regressionMean(int which) {
         double sum = 0;
         for (int k = 0; k < schema.outputs(); k++) {
-            sum += stats.sums[4 * k + which];
+            sum += regressionSum(4 * k + which);
         }
         return sum / schema.outputs();
     }
 
-    /** One JSON object: count, loss, and accuracy (classification) or rmse (regression), and the rest. */
+    /** {@code sums[i]} of {@link EvalStats}, or its weighted twin where the rows have weights. */
+    private double regressionSum(int i) {
+        return stats.weighted ? stats.weightedSums[i] : stats.sums[i];
+    }
+
+    /**
+     * One JSON object: count, loss, and accuracy (classification) or rmse (regression), and the rest. Where the rows
+     * have weights, also weightSum and (classification) weightedConfusionMatrix; the other fields keep their names,
+     * with weighted values, and count and confusionMatrix stay row counts.
+     */
     public ObjectNode toJson() {
         ObjectNode n = new ObjectMapper().createObjectNode();
         n.put("count", count());
+        if (weighted()) {
+            putNumber(n, "weightSum", weightSum());
+        }
         putNumber(n, "loss", loss());
         switch (stats.kind) {
             case REGRESSION -> {
@@ -176,6 +224,15 @@ public final class Metrics {
                         row.add(confusion(a, p));
                     }
                 }
+                if (weighted()) {
+                    ArrayNode weightedMatrix = n.putArray("weightedConfusionMatrix");
+                    for (int a = 0; a < classes.size(); a++) {
+                        ArrayNode row = weightedMatrix.addArray();
+                        for (int p = 0; p < classes.size(); p++) {
+                            row.add(weightedConfusion(a, p));
+                        }
+                    }
+                }
             }
         }
         return n;
@@ -193,6 +250,10 @@ public final class Metrics {
     public String toTable() {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "rows      %d%n", count()));
+        if (weighted()) {
+            s.append(String.format(Locale.ROOT, "weights   %.6g (Σ; every metric below is weighted, the confusion matrix counts rows)%n",
+                    weightSum()));
+        }
         s.append(String.format(Locale.ROOT, "loss      %.6f%n", loss()));
         switch (stats.kind) {
             case REGRESSION -> {
