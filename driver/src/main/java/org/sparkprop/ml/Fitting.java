@@ -61,7 +61,12 @@ final class Fitting {
         FrameColumns columns = new FrameColumns(featuresCol, List.of(), labelCol, weightCol, validationCol);
         @SuppressWarnings("unchecked")
         org.apache.spark.sql.Dataset<Row> frame = (org.apache.spark.sql.Dataset<Row>) dataset.toDF();
-        FrameReader.TrainingData data = FrameReader.readForTraining(sc, frame, columns, labels, partitions);
+        FrameReader.TrainingData data;
+        try {
+            data = FrameReader.readForTraining(sc, frame, columns, labels, partitions);
+        } catch (UserException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         try {
             Trainer trainer = new Trainer(sc, config);
             TrainResult result = trainer.train(data.train(), data.validation(), null, checkpoints(owner, settings, sc), new LogListener(owner.uid()));

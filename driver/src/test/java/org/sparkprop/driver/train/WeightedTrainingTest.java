@@ -63,8 +63,8 @@ class WeightedTrainingTest {
         b.hidden = new int[] {6};
         b.activation = Activation.RELU;
         b.loss = loss;
-        b.optimizer = OptimizerSpec.defaults(OptimizerKind.SGD);
-        b.schedule = ScheduleSpec.constant(0.5);
+        b.optimizer = OptimizerKind.SGD;
+        b.learningRate = 0.5;
         b.batchSize = FULL_BATCH;
         b.epochs = 5;
         b.patience = 0;
