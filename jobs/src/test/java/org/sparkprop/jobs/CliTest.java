@@ -68,6 +68,19 @@ class CliTest {
     }
 
     @Test
+    void modelJsonRecordsEveryTrainingSettingUnderItsName() throws IOException {
+        JsonNode training = new ObjectMapper().readTree(model.resolve("model.json").toFile()).get("training");
+        for (org.sparkprop.driver.train.Setting<?> s : org.sparkprop.driver.train.TrainSettings.all()) {
+            assertTrue(training.has(s.name()), s.name() + " missing from " + training);
+        }
+        assertEquals(2, training.get("partitions").asInt());
+        assertEquals(16, training.get("batch-size").asInt());
+        assertEquals("softmax", training.get("output-activation").asText());
+        assertTrue(training.get("momentum").isNull(), "adam does not use momentum: " + training);
+        assertEquals(trainCsv.toString(), training.path("data").path("train").asText(), "the data stay apart from the settings");
+    }
+
+    @Test
     void trainWritesAModelDirectoryWithHistory() throws IOException {
         assertTrue(Files.exists(model.resolve("model.json")));
         assertTrue(Files.exists(model.resolve("weights.bin")));

@@ -18,47 +18,61 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.driver.UserException;
 
-/** Configuration files: both syntaxes, their mistakes, and how train merges them (through --print-config, no Spark). */
+/** Configuration files: YAML, their mistakes, and how train merges them (through --print-config, no Spark). */
 class ConfigFileTest {
     @TempDir
     Path dir;
 
-    private static Map<String, String> parsed(List<String> lines, boolean yaml) {
+    private static Map<String, String> parsed(String... lines) {
         Map<String, String> map = new LinkedHashMap<>();
-        for (ConfigFile.Entry e : ConfigFile.parse("f", lines, yaml)) {
+        for (ConfigFile.Entry e : ConfigFile.parse("f", String.join("\n", lines))) {
             map.put(e.key(), e.value() + " @" + e.where());
         }
         return map;
     }
 
-    private static String error(List<String> lines, boolean yaml) {
-        return assertThrows(UserException.class, () -> ConfigFile.parse("f", lines, yaml)).getMessage();
+    private static String error(String... lines) {
+        return assertThrows(UserException.class, () -> ConfigFile.parse("f", String.join("\n", lines))).getMessage();
     }
 
     @Test
-    void propertiesAreKeyEqualsValueLines() {
-        assertEquals(Map.of("train", "hdfs:///d/x.csv?a=b @f:3", "hidden", "256,128 @f:5", "overwrite", "true @f:6"),
-                parsed(List.of("# a comment", "", "  train = hdfs:///d/x.csv?a=b", "! another comment", "hidden=256,128", "overwrite =  true  "), false));
-        assertEquals("f:2: expected key = value, got 'epochs 3'", error(List.of("seed = 1", "epochs 3"), false));
-        assertEquals("f:3: key 'seed' is set again (first on line 1)", error(List.of("seed = 1", "epochs = 3", "seed = 2"), false));
-        assertEquals("f:1: '--epochs' is not a key; keys are flag names without their dashes, such as learning-rate",
-                error(List.of("--epochs = 3"), false));
+    void aFileIsAYamlMappingOfFlagsToValuesAsWritten() {
+        assertEquals(Map.of("train", "builtin:iris @f:3", "label-col", "it's @f:4", "output", "/tmp/a \"b\" @f:5", "epochs", "12 @f:6",
+                        "hidden", "256,128 @f:7", "learning-rate", "0.010 @f:8", "overwrite", "true @f:9", "seed", "7 @f:10"),
+                parsed("---", "# settings", "train: builtin:iris", "label-col: 'it''s'", "output: \"/tmp/a \\\"b\\\"\"  # quoted",
+                        "epochs: 12 # twelve", "hidden: [256, 128]", "learning-rate: 0.010", "overwrite: true", "seed:\n  7"));
+        assertEquals(Map.of("hidden", "256,128 @f:1", "l2", "1e-4 @f:4"), parsed("hidden:", "  - 256", "  - 128", "l2: '1e-4'"));
+        assertEquals(Map.of(), parsed("# nothing but a comment"));
     }
 
     @Test
-    void yamlIsAFlatSubsetAndTheRestIsRefusedByLine() {
-        assertEquals(Map.of("train", "builtin:iris @f:3", "label-col", "it's @f:4", "output", "/tmp/a \"b\" @f:5", "epochs", "12 @f:6"),
-                parsed(List.of("---", "# settings", "train: builtin:iris", "label-col: 'it''s'", "output: \"/tmp/a \\\"b\\\"\"  # quoted",
-                        "epochs: 12 # twelve"), true));
-        assertEquals("f:1: 'optimizer' has no value (nested YAML is not supported; write flat key: value lines)",
-                error(List.of("optimizer:", "  kind: adam"), true));
-        assertEquals("f:2: indented (nested) YAML is not supported; write flat key: value lines", error(List.of("seed: 1", "  kind: adam"), true));
-        assertEquals("f:1: only flat key: value lines are supported, not '- 256'", error(List.of("- 256"), true));
-        assertEquals("f:1: YAML '[' values are not supported; write a plain value (a list as 256,128)", error(List.of("hidden: [256, 128]"), true));
-        assertEquals("f:1: YAML '&' values are not supported; write a plain value", error(List.of("seed: &anchor 3"), true));
-        assertEquals("f:1: 'epochs' has no value (nested YAML is not supported; write flat key: value lines)", error(List.of("epochs: # none"), true));
-        assertEquals("f:1: the quoted value is not closed", error(List.of("output: 'abc"), true));
-        assertEquals("f:1: expected key: value, got 'epochs=3'", error(List.of("epochs=3"), true));
+    void whatIsNotAFlatMappingIsRefusedByLine() {
+        assertEquals("f:1: 'optimizer' holds a nested mapping; settings are flat key: value lines", error("optimizer:", "  kind: adam"));
+        assertEquals("f:2: 'epochs' has no value; write epochs: VALUE", error("seed: 1", "epochs: # none"));
+        assertEquals("f:3: key 'seed' is set again (first on line 1)", error("seed: 1", "epochs: 3", "seed: 2"));
+        assertEquals("f:1: '--epochs' is not a key; keys are flag names without their dashes, such as learning-rate", error("--epochs: 3"));
+        assertEquals("f:1: 'hidden' is a list whose items are not all plain values", error("hidden: [[1, 2], 3]"));
+        assertEquals("f:1: expected YAML key: value lines, got a list", error("- 256"));
+        String unclosed = error("seed: 1", "output: 'abc");
+        assertEquals("f:2: not YAML (found unexpected end of stream)", unclosed);
+        String tab = error("seed: 1", "epochs:\t[1, 2");
+        assertTrue(tab.startsWith("f:2: not YAML ("), tab);
+    }
+
+    @Test
+    void anOldKeyEqualsValueFileIsToldHowToWriteItInYaml() {
+        assertEquals("f:2: configuration files are YAML, so write 'train: builtin:iris' instead of the 'key = value' line 'train = builtin:iris'",
+                error("# old style", "train = builtin:iris", "hidden=256,128"));
+        assertEquals("f:2: configuration files are YAML, so write 'epochs: 3' instead of the 'key = value' line 'epochs = 3'",
+                error("seed: 1", "epochs = 3"));
+    }
+
+    @Test
+    void printedValuesReadBackAsWritten() {
+        for (String value : List.of("builtin:iris", "hdfs:///d/x.csv?a=b", "it's", "-1", "1.0E-8", "256,128", "yes", "a: b", "#x", "", "- x", "true")) {
+            String yaml = "k: " + ConfigFile.yamlScalar(value);
+            assertEquals(value, ConfigFile.parse("f", yaml).get(0).value(), yaml);
+        }
     }
 
     private Path write(String name, String... lines) throws IOException {
@@ -68,18 +82,18 @@ class ConfigFileTest {
     /** The value --print-config shows for {@code key}, or null when it shows it as unset. */
     private static String shown(String printed, String key) {
         for (String line : printed.split("\n")) {
-            if (line.startsWith(key + " = ")) {
-                return line.substring(key.length() + 3);
+            if (line.startsWith(key + ": ")) {
+                return ConfigFile.parse("printed", line).get(0).value();
             }
         }
-        assertTrue(printed.contains("# " + key + " =\n"), key + " missing from " + printed);
+        assertTrue(printed.contains("# " + key + ":\n"), key + " missing from " + printed);
         return null;
     }
 
     @Test
     void flagsOverrideTheFileWhichOverridesTheDefaults() throws IOException {
-        Path file = write("run.properties", "train = builtin:iris", "output = " + dir.resolve("m"), "epochs = 7", "learning-rate = 0.01",
-                "hidden = 32,16", "optimizer = momentum", "overwrite = false");
+        Path file = write("run.yaml", "train: builtin:iris", "output: " + dir.resolve("m"), "epochs: 7", "learning-rate: 0.01",
+                "hidden: [32, 16]", "optimizer: momentum", "overwrite: false");
         CliTest.Run r = CliTest.run("train", "--config", file.toString(), "--epochs", "9", "--print-config");
         assertEquals(0, r.status(), r.err());
         assertEquals("9", shown(r.out(), "epochs"));
@@ -90,14 +104,15 @@ class ConfigFileTest {
         assertEquals("builtin:iris", shown(r.out(), "train"));
         assertEquals(null, shown(r.out(), "overwrite"));
         assertEquals(null, shown(r.out(), "validation"));
-        assertFalse(r.out().contains("config ="), "the file flag itself is not a setting: " + r.out());
+        assertEquals(null, shown(r.out(), "beta1"), "unused by momentum");
+        assertFalse(r.out().contains("config:"), "the file flag itself is not a setting: " + r.out());
 
-        Path printed = Files.writeString(dir.resolve("printed.properties"), r.out());
+        Path printed = Files.writeString(dir.resolve("printed.yaml"), r.out());
         CliTest.Run again = CliTest.run("train", "--config", printed.toString(), "--print-config");
         assertEquals(0, again.status(), again.err());
         assertEquals(r.out(), again.out(), "--print-config's output reads back as the same configuration");
 
-        Path yaml = write("run.yaml", "train: builtin:friedman1", "output: '" + dir.resolve("y") + "'", "epochs: 7", "overwrite: true");
+        Path yaml = write("run.yml", "train: builtin:friedman1", "output: '" + dir.resolve("y") + "'", "epochs: 7", "overwrite: true");
         CliTest.Run fromYaml = CliTest.run("train", "--config", yaml.toString(), "--print-config");
         assertEquals(0, fromYaml.status(), fromYaml.err());
         assertEquals("7", shown(fromYaml.out(), "epochs"));
@@ -116,13 +131,13 @@ class ConfigFileTest {
 
     @Test
     void aBadKeyOrValueInTheFileIsOneSentenceNamingFileLineAndKey() throws IOException {
-        Path badKey = write("bad-key.properties", "train = builtin:iris", "epocs = 3");
+        Path badKey = write("bad-key.yaml", "train: builtin:iris", "epocs: 3");
         CliTest.Run r = CliTest.run("train", "--config", badKey.toString(), "--output", dir.resolve("x").toString());
         assertEquals(2, r.status());
         assertEquals("sparkprop: " + badKey + ":2: unknown key 'epocs'; keys are the flags of train without their dashes (see sparkprop train --help)",
                 r.err().strip());
 
-        Path badNumber = write("bad-number.properties", "learning-rate = fast");
+        Path badNumber = write("bad-number.yaml", "learning-rate: fast");
         CliTest.Run number = CliTest.run("train", "--config", badNumber.toString(), "--train", "builtin:iris", "--output", dir.resolve("x").toString());
         assertEquals(2, number.status());
         assertEquals("sparkprop: " + badNumber + ":1: learning-rate 'fast': not a number", number.err().strip());
@@ -132,19 +147,19 @@ class ConfigFileTest {
         assertEquals(2, range.status());
         assertEquals("sparkprop: " + badRange + ":1: batch-size must be at least 1, got 0", range.err().strip());
 
-        Path badFlag = write("bad-flag.properties", "overwrite = yes");
+        Path badFlag = write("bad-flag.yaml", "overwrite: yes");
         CliTest.Run flag = CliTest.run("train", "--config", badFlag.toString(), "--print-config");
         assertEquals(2, flag.status());
         assertEquals("sparkprop: " + badFlag + ":1: overwrite takes true or false, got 'yes'", flag.err().strip());
 
-        Path nested = write("nested.properties", "config = other.properties");
+        Path nested = write("nested.yaml", "config: other.yaml");
         CliTest.Run self = CliTest.run("train", "--config", nested.toString(), "--print-config");
         assertEquals(2, self.status());
         assertTrue(self.err().startsWith("sparkprop: " + nested + ":1: unknown key 'config'"), self.err());
 
-        CliTest.Run missing = CliTest.run("train", "--config", dir.resolve("nope.properties").toString(), "--print-config");
+        CliTest.Run missing = CliTest.run("train", "--config", dir.resolve("nope.yaml").toString(), "--print-config");
         assertEquals(2, missing.status());
-        assertEquals("sparkprop: configuration file " + dir.resolve("nope.properties") + " does not exist", missing.err().strip());
+        assertEquals("sparkprop: configuration file " + dir.resolve("nope.yaml") + " does not exist", missing.err().strip());
 
         CliTest.Run onCommandLine = CliTest.run("train", "--batch-size", "0", "--print-config");
         assertEquals("sparkprop: --batch-size must be at least 1, got 0", onCommandLine.err().strip(), "command-line flags keep their names");

@@ -124,7 +124,7 @@ class ReportTest {
         assertFalse(text.contains("<script"), "no script");
         assertEquals(Set.of("http://www.w3.org/2000/svg"), urls(text), "nothing to fetch: the only URL is SVG's namespace");
         assertTrue(text.contains("setosa") && text.contains(dir.resolve("train.csv").toString()), "the data summary");
-        assertTrue(text.contains("optimizer.kind"), "the configuration");
+        assertTrue(text.contains("learning-rate") && text.contains("adam-epsilon"), "the configuration, by setting name");
     }
 
     private static Set<String> urls(String text) {
