@@ -55,6 +55,16 @@ final class SettingParams implements Serializable {
         byName.put(checkpointInterval.name(), checkpointInterval);
     }
 
+    /**
+     * Adds a column Param named {@code name} to these, for an owner that Spark's column traits do not serve (a
+     * Java class cannot mix them in); {@link #setDefaults} does not know it, so the caller sets its default.
+     */
+    Param<String> column(Params owner, String name, String doc) {
+        Param<String> param = new Param<>(owner.uid(), name, doc, new Check<>(name, Rule.COLUMN));
+        byName.put(name, param);
+        return param;
+    }
+
     /** Sets the defaults on {@code owner} (Modified), which lists these Params by now; {@code loss} is its kind's default loss. */
     void setDefaults(Params owner, String loss) {
         for (Setting<?> setting : TrainSettings.all()) {

@@ -225,7 +225,9 @@ public final class FrameReader {
             }
             default -> outputs = labelField.dataType() instanceof NumericType ? 1 : maxLabel + 1;
         }
-        return new Schema(numFeatures, featureNames, List.of(columns.label()), kind, classes, outputs);
+        // Several outputs from one Vector column: like LibSVM's multi-label rows, no label column per output.
+        List<String> labelColumns = outputs > 1 && (kind == LabelKind.REGRESSION || kind == LabelKind.MULTILABEL) ? List.of() : List.of(columns.label());
+        return new Schema(numFeatures, featureNames, labelColumns, kind, classes, outputs);
     }
 
     /**
