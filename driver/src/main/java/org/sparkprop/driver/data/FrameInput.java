@@ -3,6 +3,7 @@ package org.sparkprop.driver.data;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Row;
@@ -47,8 +48,11 @@ public record FrameInput(String path, String format, FrameColumns columns, Integ
         SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
         try {
             return spark.read().format(format).load(path);
-        } catch (Exception e) { // AnalysisException, a checked exception that Scala methods throw undeclared
-            if (!(e instanceof AnalysisException)) {
+        } catch (Exception e) { // AnalysisException and SparkException: checked exceptions that Scala methods throw undeclared
+            // A path that does not exist or holds no such data; files of another format (whose schema Spark reads in a job).
+            boolean unreadable = e instanceof AnalysisException
+                    || e instanceof SparkThrowable t && t.getCondition() != null && t.getCondition().startsWith("FAILED_READ_FILE");
+            if (!unreadable) {
                 throw e;
             }
             throw new UserException("cannot read " + path + " as " + format + ": " + sentence(e.getMessage()), e);
