@@ -44,7 +44,7 @@ final class DataFlags {
                 + "json for .json and .jsonl, " + (training ? "else libsvm)" : "else the format the model was trained on)"));
         o.value("num-features", "N", training ? "LibSVM: feature count (default: the largest index in the data); other formats: "
                 + "the feature count the data must have" : "the feature count the model must have (a check; the model decides)");
-        o.value("features-col", "NAME", "parquet, orc, json: the features column, a Vector or an array of numbers (default "
+        o.value("features-col", "NAME", "parquet, orc, json: the features column, a Vector or an array of numbers (default: "
                 + (training ? FEATURES_COLUMN : "the model's feature columns if it was trained on named columns, else " + FEATURES_COLUMN) + ")");
         o.value("feature-cols", "COLS", "parquet, orc, json: numeric feature columns, separated by commas, instead of --features-col");
         if (training) {
