@@ -323,6 +323,17 @@ class FrameCliTest {
         assertEquals(fromParquet.out(), r.out());
     }
 
+    @Test
+    void retrainReadsParquetAsTrainDoes() {
+        Path registry = dir.resolve("registry");
+        Run r = run(SETTINGS, "retrain", "--registry", registry.toString(), "--name", "iris", "--train", parquet.toString(),
+                "--validation", parquet.toString(), "--weight-col", "weight");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("published version 1 of iris"), r.out());
+        assertOneSentence(run(SETTINGS, "retrain", "--registry", registry.toString(), "--name", "iris", "--train", parquet.toString(),
+                "--validation", dir.resolve("bad-label.parquet").toString()), "column 'label' of row 6 ");
+    }
+
     static void assertOneSentence(Run r, String... expected) {
         assertEquals(2, r.status(), r.err() + r.out());
         assertTrue(r.err().startsWith("sparkprop: "), r.err());
