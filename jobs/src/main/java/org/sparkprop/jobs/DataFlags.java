@@ -3,20 +3,34 @@ package org.sparkprop.jobs;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
+import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.BadRowPolicy;
 import org.sparkprop.driver.data.BuiltinData;
 import org.sparkprop.driver.data.DataFormat;
+import org.sparkprop.driver.data.FrameColumns;
+import org.sparkprop.driver.data.FrameInput;
 import org.sparkprop.driver.data.InputSpec;
+import org.sparkprop.driver.data.RowSource;
 import org.sparkprop.driver.data.Schema;
 
-/** The flags that say how to read data, shared by train, evaluate and predict. */
+/**
+ * The flags that say how to read data, shared by train, retrain, evaluate and predict: LibSVM and CSV files through
+ * sparkprop's parsers ({@link InputSpec}), Parquet, ORC and JSON through Spark's DataFrameReader ({@link FrameInput}).
+ */
 final class DataFlags {
     private DataFlags() {
     }
 
+    /** The default features column of DataFrame input. */
+    static final String FEATURES_COLUMN = "features";
+    /** The default label column of DataFrame input. */
+    static final String LABEL_COLUMN = "label";
+    private static final String FRAME_ONLY = "parquet, orc and json input";
+
     /**
-     * Declares --train (training) or --data (evaluate, predict), and --format, --num-features, --label-col,
-     * --max-bad-rows, --max-bad-fraction.
+     * Declares --train (training) or --data (evaluate, predict), and --format, --num-features, --features-col,
+     * --feature-cols, --max-bad-rows, --max-bad-fraction; for training also --label-col and --weight-col (evaluate
+     * declares its own --label-col).
      */
     static void declare(Options o, boolean training) {
         if (training) {
@@ -25,11 +39,19 @@ final class DataFlags {
         } else {
             o.required("data", "PATH", "data: a file, directory or glob on any Hadoop file system, or builtin:NAME[:test]");
         }
-        o.value("format", "FORMAT", "libsvm or csv (default: csv for names ending in .csv, .csv.gz and so on, libsvm for .libsvm and .svm, "
-                + (training ? "else libsvm)" : "else the format the model was trained on)"));
+        o.value("format", "FORMAT", "libsvm or csv (read by sparkprop), or parquet, orc or json (read by Spark's DataFrameReader) "
+                + "(default: csv for names ending in .csv, .csv.gz and so on, libsvm for .libsvm and .svm, parquet for .parquet, orc for .orc, "
+                + "json for .json and .jsonl, " + (training ? "else libsvm)" : "else the format the model was trained on)"));
+        o.value("num-features", "N", training ? "LibSVM: feature count (default: the largest index in the data); other formats: "
+                + "the feature count the data must have" : "the feature count the model must have (a check; the model decides)");
+        o.value("features-col", "NAME", "parquet, orc, json: the features column, a Vector or an array of numbers (default: "
+                + (training ? FEATURES_COLUMN : "the model's feature columns if it was trained on named columns, else " + FEATURES_COLUMN) + ")");
+        o.value("feature-cols", "COLS", "parquet, orc, json: numeric feature columns, separated by commas, instead of --features-col");
         if (training) {
-            o.value("num-features", "N", "LibSVM: feature count (default: the largest index in the data)");
-            o.value("label-col", "COLS", "CSV: label column name or 0-based index, or several separated by commas (default: the last column)");
+            o.value("label-col", "COLS", "CSV: label column name or 0-based index, or several separated by commas (default: the last column); "
+                    + "parquet, orc, json: the label column, a class index 0..K-1, a number, or a Vector or array for several outputs (default "
+                    + LABEL_COLUMN + ")");
+            o.value("weight-col", "NAME", "parquet, orc, json: a column of sample weights, finite numbers >= 0 (default: none)");
         }
         String each = training ? " (training and validation data each)" : "";
         o.value("max-bad-rows", "N", "skip malformed rows, counting them, and stop only when there are more than N" + each
@@ -39,13 +61,67 @@ final class DataFlags {
     }
 
     /**
-     * The input spec for {@code path}. With a {@code known} schema (evaluation, prediction, validation) the
-     * feature count and label columns are the model's. Malformed rows are handled as --max-bad-rows and
-     * --max-bad-fraction say ({@link BadRowPolicy#of}).
+     * Where the rows of {@code path} come from and how to read them, in the format --format names, else the one
+     * {@code path}'s name implies, else {@code fallback}. With a {@code known} schema (evaluation, prediction,
+     * validation) the feature count is the model's (--num-features is checked against it) and so, for files, are
+     * the label columns; a DataFrame's columns default to the model's feature and label columns.
      */
-    static InputSpec input(Options o, String path, Schema known, DataFormat fallback) {
-        DataFormat inferred = inferFormat(path);
-        DataFormat format = o.get("format", DataFormat::parse, inferred != null ? inferred : fallback);
+    static RowSource input(Options o, String path, Schema known, String fallback) {
+        String inferred = inferFormat(path);
+        String format = o.get("format", DataFlags::parseFormat, inferred != null ? inferred : fallback);
+        if (known != null && o.has("num-features")) {
+            int given = o.get("num-features", Integer::valueOf, null);
+            if (given != known.numFeatures()) {
+                throw new UserException(String.format(Locale.ROOT, "--num-features %d differs from the %d features the model was trained on",
+                        given, known.numFeatures()));
+            }
+        }
+        if (FrameInput.FORMATS.contains(format) && !BuiltinData.isBuiltin(path)) {
+            return frame(o, path, format, known);
+        }
+        for (String flag : List.of("features-col", "feature-cols", "weight-col")) {
+            if (o.has(flag)) {
+                throw new UserException("--" + flag + " applies to " + FRAME_ONLY + ", not to " + (BuiltinData.isBuiltin(path) ? path : format + " files"));
+            }
+        }
+        // A built-in set ignores the format; a model trained on a DataFrame still evaluates on one.
+        return files(o, path, DataFormat.parse(FrameInput.FORMATS.contains(format) ? DataFormat.LIBSVM.id() : format), known);
+    }
+
+    private static FrameInput frame(Options o, String path, String format, Schema known) {
+        for (String flag : List.of("max-bad-rows", "max-bad-fraction")) {
+            if (o.has(flag)) {
+                throw new UserException("--" + flag + " applies to libsvm and csv files; with " + FRAME_ONLY + " the first bad row stops the command");
+            }
+        }
+        if (o.has("features-col") && o.has("feature-cols")) {
+            throw new UserException("give --features-col (one Vector or array column) or --feature-cols (numeric columns), not both");
+        }
+        List<String> featureCols = o.get("feature-cols", Options::stringList, List.of());
+        String features = featureCols.isEmpty() ? o.string("features-col") : null;
+        if (features == null && featureCols.isEmpty()) {
+            if (known != null && !known.featureNames().isEmpty()) {
+                featureCols = known.featureNames();
+            } else {
+                features = FEATURES_COLUMN;
+            }
+        }
+        List<String> labels = o.get("label-col", Options::stringList, List.of());
+        if (labels.size() > 1) {
+            throw new UserException("--label-col names one column with " + FRAME_ONLY + " (a Vector or array column for several outputs), got "
+                    + String.join(",", labels));
+        }
+        String label = !labels.isEmpty() ? labels.get(0)
+                : known != null && known.labelColumns().size() == 1 ? known.labelColumns().get(0) : LABEL_COLUMN;
+        Integer numFeatures = known == null ? o.get("num-features", Integer::valueOf, null) : null;
+        if (numFeatures != null && numFeatures < 1) {
+            throw new UserException("--num-features must be at least 1, got " + numFeatures);
+        }
+        return new FrameInput(path, format, new FrameColumns(features, featureCols, label, o.string("weight-col"), null), numFeatures);
+    }
+
+    /** LibSVM or CSV files: malformed rows handled as --max-bad-rows and --max-bad-fraction say ({@link BadRowPolicy#of}). */
+    private static InputSpec files(Options o, String path, DataFormat format, Schema known) {
         Integer numFeatures = known != null ? Integer.valueOf(known.numFeatures()) : o.get("num-features", Integer::valueOf, null);
         List<String> labels = known == null ? o.get("label-col", Options::stringList, List.of())
                 : format == DataFormat.CSV ? known.labelColumns() : List.of();
@@ -53,19 +129,45 @@ final class DataFlags {
         return new InputSpec(path, format, numFeatures, labels, badRows);
     }
 
-    /** The format a file name implies (x.csv, x.csv.gz: csv; x.libsvm, x.svm: libsvm), or null. */
-    static DataFormat inferFormat(String path) {
-        String name = path.toLowerCase(Locale.ROOT).replaceAll("\\.(gz|bz2|deflate|lz4|snappy|zst)$", "");
-        if (name.endsWith(".csv")) {
-            return DataFormat.CSV;
+    /** --format's value: libsvm (or svmlight), csv, parquet, orc or json, as the format's id. */
+    static String parseFormat(String name) {
+        String key = name.trim().toLowerCase(Locale.ROOT);
+        if (FrameInput.FORMATS.contains(key)) {
+            return key;
         }
-        return name.endsWith(".libsvm") || name.endsWith(".svm") ? DataFormat.LIBSVM : null;
+        try {
+            return DataFormat.parse(key).id();
+        } catch (UserException e) {
+            throw new UserException("unknown data format '" + name + "'; expected libsvm, csv, parquet, orc or json");
+        }
+    }
+
+    /**
+     * The format a name implies (x.csv, x.csv.gz: csv; x.libsvm, x.svm: libsvm; x.parquet: parquet; x.orc: orc;
+     * x.json, x.jsonl: json), or null.
+     */
+    static String inferFormat(String path) {
+        String lower = path.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
+        String name = lower.replaceAll("\\.(gz|bz2|deflate|lz4|snappy|zst)$", "");
+        if (name.endsWith(".csv")) {
+            return DataFormat.CSV.id();
+        }
+        if (name.endsWith(".libsvm") || name.endsWith(".svm")) {
+            return DataFormat.LIBSVM.id();
+        }
+        if (lower.endsWith(".parquet")) {
+            return "parquet";
+        }
+        if (lower.endsWith(".orc")) {
+            return "orc";
+        }
+        return name.endsWith(".json") || name.endsWith(".jsonl") ? "json" : null;
     }
 
     /** The format of the data a model was trained on, as its model.json records it; libsvm if it does not say. */
-    static DataFormat trainedFormat(org.sparkprop.driver.model.Model model) {
+    static String trainedFormat(org.sparkprop.driver.model.Model model) {
         String recorded = model.training().path("data").path("format").asText("");
-        return recorded.isEmpty() ? DataFormat.LIBSVM : DataFormat.parse(recorded);
+        return recorded.isEmpty() ? DataFormat.LIBSVM.id() : parseFormat(recorded);
     }
 
     static boolean isBuiltinRegression(String path) {

@@ -5,7 +5,9 @@ import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.DataFormat;
+import org.sparkprop.driver.data.FrameInput;
 import org.sparkprop.driver.data.InputSpec;
+import org.sparkprop.driver.data.RowSource;
 import org.sparkprop.driver.registry.Gate;
 import org.sparkprop.driver.registry.Registry;
 import org.sparkprop.driver.registry.Retrainer;
@@ -53,11 +55,11 @@ final class RetrainCommand implements Main.Command {
         if (checkpointEvery < 1) {
             throw new UserException("--checkpoint-every must be at least 1, got " + checkpointEvery);
         }
-        InputSpec train = DataFlags.input(o, trainPath, null, DataFormat.LIBSVM);
+        RowSource train = DataFlags.input(o, trainPath, null, DataFormat.LIBSVM.id());
         try (JavaSparkContext sc = SparkRuntime.open("retrain", o.string("master"))) {
             Registry registry = new Registry(o.string("registry"), o.string("name"), sc.hadoopConfiguration());
             // The validation data are read against the training data's schema; their flags are the training data's.
-            InputSpec validation = new InputSpec(o.string("validation"), train.format(), train.numFeatures(), train.labelColumns());
+            RowSource validation = validation(train, o.string("validation"));
             Retrainer.Outcome outcome = new Retrainer(sc, registry)
                     .run(new Retrainer.Request(train, validation, config, gate, o.has("from-scratch"), checkpointEvery), TrainListener.SILENT);
             if (o.has("json")) {
@@ -70,6 +72,15 @@ final class RetrainCommand implements Main.Command {
             }
             status = outcome.decision() == Retrainer.Decision.PUBLISHED ? Main.OK : REJECTED;
         }
+    }
+
+    /** Validation data read as {@code train} is, with its format and columns (all rows checked: one bad row stops the run). */
+    private static RowSource validation(RowSource train, String path) {
+        if (train instanceof FrameInput frame) {
+            return new FrameInput(path, frame.format(), frame.columns(), null);
+        }
+        InputSpec files = (InputSpec) train;
+        return new InputSpec(path, files.format(), files.numFeatures(), files.labelColumns());
     }
 
     @Override

@@ -13,10 +13,10 @@ import org.sparkprop.driver.HadoopFiles;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.BuiltinData;
 import org.sparkprop.driver.data.DataFormat;
-import org.sparkprop.driver.data.DataReader;
 import org.sparkprop.driver.data.Dataset;
-import org.sparkprop.driver.data.InputSpec;
+import org.sparkprop.driver.data.FrameInput;
 import org.sparkprop.driver.data.LabelKind;
+import org.sparkprop.driver.data.RowSource;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.eval.Metrics;
 import org.sparkprop.driver.model.Model;
@@ -159,16 +159,15 @@ final class TrainCommand implements Main.Command {
         String output = o.string("output");
         boolean overwrite = o.has("overwrite");
         HadoopFiles.checkAbsent(output, overwrite, "model directory", DataFlags.hadoopConf());
-        InputSpec trainSpec = DataFlags.input(o, trainPath, null, DataFormat.LIBSVM);
-        LabelKind kind = LabelKind.forLoss(config.loss(), trainSpec.labelColumns().size());
+        RowSource trainSource = DataFlags.input(o, trainPath, null, DataFormat.LIBSVM.id());
         try (JavaSparkContext sc = SparkRuntime.open("train", o.string("master"))) {
             int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
             long loadStart = System.nanoTime();
             sc.setJobGroup("load", "load training data");
-            Dataset train = DataReader.readForTraining(sc, trainSpec, kind, null, partitions);
+            Dataset train = trainSource.readForTraining(sc, config.loss(), partitions);
             Dataset validation = null;
             if (o.has("validation")) {
-                validation = DataReader.readOrdered(sc, DataFlags.input(o, o.string("validation"), train.schema(), trainSpec.format()), train.schema());
+                validation = DataFlags.input(o, o.string("validation"), train.schema(), trainSource.formatId()).readOrdered(sc, train.schema());
             }
             sc.clearJobGroup();
             LOG.info(String.format(Locale.ROOT, "read %d training rows (%d features, %s) into %d partitions in %.1f s",
@@ -197,14 +196,17 @@ final class TrainCommand implements Main.Command {
                 data.put("validation", o.string("validation"));
             }
             if (!BuiltinData.isBuiltin(trainPath)) {
-                data.put("format", trainSpec.format().id());
+                data.put("format", trainSource.formatId());
+                if (trainSource instanceof FrameInput frame) {
+                    data.put("columns", frame.columns().toString());
+                }
             }
             data.put("rows", train.rows());
             data.put("badRows", train.badRows());
             data.put("partitions", partitions);
             Model model = new Model(result.topology(), config.precision(), train.schema(), result.weights(), training, metrics);
             Map<String, ObjectNode> files = new HashMap<>(Map.of(ModelStore.TRAINING_FILE, result.historyJson()));
-            if (kind == LabelKind.REGRESSION) {
+            if (train.schema().labelKind() == LabelKind.REGRESSION) {
                 files.put(ReportSample.FILE, ReportSample.compute(sc, result.topology(), config.precision(), result.weights(), train, validation));
             }
             sc.clearJobGroup();

@@ -2,7 +2,9 @@ package org.sparkprop.driver.data;
 
 import java.util.List;
 import java.util.Objects;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.UserException;
+import org.sparkprop.kernels.Loss;
 
 /**
  * Where rows come from and how to read them.
@@ -18,7 +20,8 @@ import org.sparkprop.driver.UserException;
  *                     training data's label columns when a known schema is given)
  * @param badRows      what to do with malformed rows: stop at the first, or skip and count them up to a limit
  */
-public record InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns, BadRowPolicy badRows) {
+public record InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns, BadRowPolicy badRows)
+        implements RowSource {
 
     public InputSpec {
         Objects.requireNonNull(path, "path");
@@ -54,5 +57,26 @@ public record InputSpec(String path, DataFormat format, Integer numFeatures, Lis
     /** Reads {@code path} in {@code format}, numFeatures inferred, the last CSV column as the label. */
     public static InputSpec of(String path, DataFormat format) {
         return new InputSpec(path, format, null, List.of());
+    }
+
+    @Override
+    public String formatId() {
+        return format.id();
+    }
+
+    /** {@link DataReader#readForTraining}; binary cross-entropy is multi-label with several label columns. */
+    @Override
+    public Dataset readForTraining(JavaSparkContext sc, Loss loss, int partitions) {
+        return DataReader.readForTraining(sc, this, LabelKind.forLoss(loss, labelColumns.size()), null, partitions);
+    }
+
+    @Override
+    public Dataset readOrdered(JavaSparkContext sc, Schema known) {
+        return DataReader.readOrdered(sc, this, known);
+    }
+
+    @Override
+    public Dataset readForPrediction(JavaSparkContext sc, Schema known) {
+        return DataReader.readForPrediction(sc, this, known);
     }
 }

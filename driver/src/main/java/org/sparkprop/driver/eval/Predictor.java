@@ -36,6 +36,19 @@ public final class Predictor {
         }
     }
 
+    /** The network's weights for {@link #outputs}, broadcast in its compute precision; the caller destroys it. */
+    public static Broadcast<Object> broadcast(JavaSparkContext sc, Topology topology, Precision precision, double[] weights) {
+        return sc.broadcast(Network.create(topology, precision).toCompute(weights));
+    }
+
+    /**
+     * Each block's outputs, as {@link #forEachBlock} hands them, computed on the executors when the RDD is: one
+     * array per block, in the partitions of {@code blocks}, for work that stays distributed (writing a DataFrame).
+     */
+    public static JavaRDD<double[]> outputs(Broadcast<Object> weights, Topology topology, Precision precision, JavaRDD<Block> blocks) {
+        return blocks.map(new BlockOutputs(weights, topology, precision));
+    }
+
     /** Forward pass over one block (runs on an executor). */
     private static final class BlockOutputs implements Function<Block, double[]> {
         private static final long serialVersionUID = 1L;

@@ -20,11 +20,10 @@ import org.slf4j.LoggerFactory;
 import org.sparkprop.driver.FaultPoints;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.BuiltinData;
-import org.sparkprop.driver.data.DataReader;
 import org.sparkprop.driver.data.Dataset;
+import org.sparkprop.driver.data.FrameInput;
 import org.sparkprop.driver.data.InputFiles;
-import org.sparkprop.driver.data.InputSpec;
-import org.sparkprop.driver.data.LabelKind;
+import org.sparkprop.driver.data.RowSource;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.eval.Metrics;
 import org.sparkprop.driver.model.Model;
@@ -64,7 +63,7 @@ public final class Retrainer {
     }
 
     /** What a retraining run reads and how it trains. */
-    public record Request(InputSpec train, InputSpec validation, TrainConfig config, Gate gate, boolean fromScratch, long checkpointEvery) {
+    public record Request(RowSource train, RowSource validation, TrainConfig config, Gate gate, boolean fromScratch, long checkpointEvery) {
     }
 
     private final JavaSparkContext sc;
@@ -104,11 +103,10 @@ public final class Retrainer {
         }
 
         Model champion = current == null ? null : registry.load(current);
-        LabelKind kind = LabelKind.forLoss(request.config().loss(), request.train().labelColumns().size());
         int partitions = request.config().partitions() > 0 ? request.config().partitions() : sc.defaultParallelism();
         long readStart = System.nanoTime();
-        Dataset train = DataReader.readForTraining(sc, request.train(), kind, null, partitions);
-        Dataset validation = DataReader.readOrdered(sc, request.validation(), train.schema());
+        Dataset train = request.train().readForTraining(sc, request.config().loss(), partitions);
+        Dataset validation = request.validation().readOrdered(sc, train.schema());
         double readSeconds = seconds(readStart);
         try {
             Trainer trainer = new Trainer(sc, request.config());
@@ -169,7 +167,7 @@ public final class Retrainer {
                 data.put("train", request.train().path());
                 data.put("validation", request.validation().path());
                 if (!BuiltinData.isBuiltin(request.train().path())) {
-                    data.put("format", request.train().format().id());
+                    data.put("format", request.train().formatId());
                 }
                 data.put("rows", train.rows());
                 data.put("partitions", partitions);
@@ -232,6 +230,10 @@ public final class Retrainer {
         ObjectNode n = JSON.createObjectNode();
         n.set("train", files(request.train().path()));
         n.set("validation", files(request.validation().path()));
+        // Which columns a DataFrame is read by decides the data as much as its files do.
+        if (request.train() instanceof FrameInput frame) {
+            n.put("read", frame.format() + " " + frame.columns());
+        }
         return n;
     }
 
