@@ -7,6 +7,7 @@ import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkprop.driver.UserException;
@@ -56,9 +57,7 @@ final class Fitting {
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
         int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
-        String weightCol = owner.isDefined(settings.weightCol()) ? owner.getOrDefault(settings.weightCol()) : null;
-        String validationCol = owner.isDefined(settings.validationIndicatorCol()) ? owner.getOrDefault(settings.validationIndicatorCol()) : null;
-        FrameColumns columns = new FrameColumns(featuresCol, List.of(), labelCol, weightCol, validationCol);
+        FrameColumns columns = columns(owner, settings, featuresCol, labelCol);
         @SuppressWarnings("unchecked")
         org.apache.spark.sql.Dataset<Row> frame = (org.apache.spark.sql.Dataset<Row>) dataset.toDF();
         FrameReader.TrainingData data;
@@ -96,6 +95,24 @@ final class Fitting {
                 data.validation().unpersist();
             }
         }
+    }
+
+    /**
+     * What {@code schema} alone tells about the columns {@code owner} reads (they exist, with types that can be read
+     * for labels of {@code kind}); one sentence naming the column otherwise.
+     */
+    static void checkSchema(Params owner, SettingParams settings, StructType schema, String featuresCol, String labelCol, LabelKind kind) {
+        try {
+            FrameReader.checkSchema(schema, columns(owner, settings, featuresCol, labelCol), kind, true);
+        } catch (UserException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static FrameColumns columns(Params owner, SettingParams settings, String featuresCol, String labelCol) {
+        String weightCol = owner.isDefined(settings.weightCol()) ? owner.getOrDefault(settings.weightCol()) : null;
+        String validationCol = owner.isDefined(settings.validationIndicatorCol()) ? owner.getOrDefault(settings.validationIndicatorCol()) : null;
+        return new FrameColumns(featuresCol, List.of(), labelCol, weightCol, validationCol);
     }
 
     /**

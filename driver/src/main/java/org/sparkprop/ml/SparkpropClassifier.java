@@ -63,6 +63,7 @@ public final class SparkpropClassifier
 
     @Override
     public StructType transformSchema(StructType schema) {
+        Fitting.checkSchema(this, settings, schema, getFeaturesCol(), getLabelCol(), LabelKind.CLASSES);
         return super.transformSchema(Frames.asVectors(schema, getFeaturesCol()));
     }
 

@@ -11,9 +11,6 @@ import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
-import org.sparkprop.driver.UserException;
-import org.sparkprop.driver.data.FrameColumns;
-import org.sparkprop.driver.data.FrameReader;
 import org.sparkprop.driver.data.LabelKind;
 
 /**
@@ -97,11 +94,7 @@ public final class SparkpropMultiOutput extends Estimator<SparkpropMultiOutputMo
 
     @Override
     public StructType transformSchema(StructType schema) {
-        try {
-            FrameReader.checkSchema(schema, FrameColumns.of($(featuresCol), $(labelCol)), LabelKind.REGRESSION, true);
-        } catch (UserException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        Fitting.checkSchema(this, settings, schema, $(featuresCol), $(labelCol), LabelKind.REGRESSION);
         if (java.util.List.of(schema.fieldNames()).contains($(predictionCol))) {
             throw new IllegalArgumentException("the DataFrame has a column " + $(predictionCol) + " already; set predictionCol to another name");
         }

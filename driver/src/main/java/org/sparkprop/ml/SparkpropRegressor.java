@@ -61,6 +61,7 @@ public final class SparkpropRegressor
 
     @Override
     public StructType transformSchema(StructType schema) {
+        Fitting.checkSchema(this, settings, schema, getFeaturesCol(), getLabelCol(), LabelKind.REGRESSION);
         return super.transformSchema(Frames.asVectors(schema, getFeaturesCol()));
     }
 

@@ -22,6 +22,8 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.CrossValidator;
 import org.apache.spark.ml.tuning.CrossValidatorModel;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.ml.tuning.TrainValidationSplit;
+import org.apache.spark.ml.tuning.TrainValidationSplitModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -146,9 +148,19 @@ class SparkpropClassifierTest {
                 .fit(MlSpark.iris());
         assertEquals(4, cv.avgMetrics().length);
         SparkpropClassificationModel best = (SparkpropClassificationModel) cv.bestModel();
-        assertEquals(0.03, best.sparkpropModel().training().get("learning-rate") != null
-                ? best.sparkpropModel().training().get("learning-rate").asDouble()
-                : best.sparkpropModel().training().findValue("learningRate").asDouble());
+        assertEquals(0.03, best.sparkpropModel().training().get("learning-rate").asDouble());
+    }
+
+    @Test
+    void trainValidationSplitTunesToo() {
+        SparkpropClassifier estimator = small().setMaxIter(3);
+        ParamMap[] grid = new ParamGridBuilder().addGrid(estimator.batchSize(), new int[] {8, 32}).build();
+        TrainValidationSplitModel tvs = new TrainValidationSplit().setEstimator(estimator).setEstimatorParamMaps(grid)
+                .setEvaluator(new MulticlassClassificationEvaluator().setMetricName("accuracy")).setTrainRatio(0.7).setSeed(3)
+                .fit(MlSpark.iris());
+        assertEquals(2, tvs.validationMetrics().length);
+        int batch = ((SparkpropClassificationModel) tvs.bestModel()).sparkpropModel().training().get("batch-size").asInt();
+        assertTrue(batch == 8 || batch == 32, "batch " + batch);
     }
 
     @Test

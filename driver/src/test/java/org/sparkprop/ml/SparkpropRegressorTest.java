@@ -57,7 +57,7 @@ class SparkpropRegressorTest {
         assertTrue(negative.contains("column 'w' of row") && negative.contains("a weight must be a finite number ≥ 0"), negative);
         String text = assertThrows(IllegalArgumentException.class,
                 () -> new SparkpropRegressor().setFeaturesCol("species").fit(iris)).getMessage();
-        assertTrue(text.contains("species"), text);
+        assertTrue(text.startsWith("column 'species' is string; features must be a Vector"), text);
         String nulls = assertThrows(IllegalArgumentException.class,
                 () -> new SparkpropRegressor().setMaxIter(1).fit(linear().withColumn("features",
                         functions.expr("IF(label > 2.0, NULL, features)")))).getMessage();

@@ -71,7 +71,7 @@ public final class Main {
                 err.println("sparkprop: " + user.getMessage());
                 return USER_ERROR;
             }
-            String stopped = sparkStopped(e);
+            String stopped = sparkStopped(e, SparkRuntime.stoppedUnderTheCommand());
             if (stopped != null) {
                 err.println("sparkprop: " + stopped);
                 return USER_ERROR;
@@ -87,7 +87,7 @@ public final class Main {
      * gave the application up: a standalone master that cannot be reached or refuses it, a kill from Spark's UI, the
      * JVM shutting down), else null. Not a bug of sparkprop's, so no trace; Spark's own log lines say why.
      */
-    static String sparkStopped(Throwable e) {
+    static String sparkStopped(Throwable e, boolean contextStoppedBySpark) {
         String stopped = null;
         for (Throwable c = e; c != null; c = c.getCause()) {
             String m = c.getMessage();
@@ -95,6 +95,11 @@ public final class Main {
                     || m.contains("because SparkContext was shut down"))) {
                 stopped = m; // the innermost says it most plainly
             }
+        }
+        if (stopped == null && contextStoppedBySpark) {
+            // Spark stopped the context under a job, which failed in a way of its own (seen: "Task serialization
+            // failed: java.lang.InterruptedException" while a broadcast was stored); the outermost message says it.
+            stopped = e.getMessage() != null ? e.getMessage() : e.toString();
         }
         if (stopped == null) {
             return null;

@@ -51,13 +51,39 @@ final class SparkRuntime {
         // Spark runs one task per core already; a threaded OpenBLAS in each would oversubscribe them.
         conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
         SparkSetup.configure(conf);
-        JavaSparkContext sc = new JavaSparkContext(conf);
+        JavaSparkContext sc = new Owned(conf);
         LOG.info("spark {} master {}, default parallelism {}; BLAS on the driver: {}", sc.version(), sc.master(),
                 sc.defaultParallelism(), driverKernels);
         if (!sc.isLocal()) {
             logExecutorBlas(sc);
         }
         return sc;
+    }
+
+    /**
+     * Whether Spark had stopped the context of a command before the command closed it (a standalone master that
+     * cannot be reached or refuses the application: Spark gives it up after a minute and stops the context under
+     * whatever job runs, which then fails in one of several ways).
+     */
+    static boolean stoppedUnderTheCommand() {
+        return stoppedBySpark;
+    }
+
+    private static volatile boolean stoppedBySpark;
+
+    /** A command's context, which notes at close whether Spark had stopped it already. */
+    private static final class Owned extends JavaSparkContext {
+        Owned(SparkConf conf) {
+            super(conf);
+        }
+
+        @Override
+        public void close() {
+            if (sc().isStopped()) {
+                stoppedBySpark = true;
+            }
+            super.close();
+        }
     }
 
     /** One line per distinct BLAS that the executors report, with the executors that report it. */

@@ -12,6 +12,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
+import org.sparkprop.driver.MemoryCheck;
 import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.Wire;
@@ -70,6 +71,7 @@ public final class DataReader {
             BadRows badRows = BadRows.check(in.path(), settings.badRows, summaries);
             Schema schema = SchemaInference.infer(in.path(), settings, summaries);
             long rows = summaries.stream().mapToLong(f -> f.rows).sum();
+            checkMemory(sc, in.path(), rows, schema, schema.targetWidth(), partitions);
             JavaRDD<Block> blocks = redistribute(parsed, schema, partitions);
             long packed = cacheAndCount(sc, blocks, "pack " + in.path() + " into " + partitions + " partitions");
             if (packed != rows) {
@@ -114,6 +116,7 @@ public final class DataReader {
             if (rows == 0) {
                 throw SchemaInference.noRows(in.path(), summaries);
             }
+            checkMemory(sc, in.path(), rows, known, targetWidth, summaries.size());
             JavaRDD<Block> blocks = parsed.map(file -> inOrder(file, numFeatures, targetWidth, classes));
             long packed = cacheAndCount(sc, blocks, "pack " + in.path());
             if (packed != rows) {
@@ -123,6 +126,12 @@ public final class DataReader {
         } finally {
             parsed.unpersist(false);
         }
+    }
+
+    /** Refuses, before packing, rows whose cached blocks Spark's storage memory cannot hold. */
+    static void checkMemory(JavaSparkContext sc, String what, long rows, Schema schema, int targetWidth, int partitions) {
+        MemoryCheck.checkCache(sc, what + " (" + rows + " rows of " + schema.numFeatures() + " features, dense)",
+                MemoryCheck.denseBytes(rows, schema.numFeatures(), targetWidth), partitions, false);
     }
 
     /** Every file's summary, in input order. */

@@ -115,6 +115,8 @@ public final class FrameReader {
                 throw new UserException("no training rows in the DataFrame (" + outlines.stream().mapToLong(o -> o.validation.rows).sum()
                         + " rows, all marked for validation by column " + Fields.quote(columns.validationIndicator()) + ")");
             }
+            DataReader.checkMemory(sc, "the DataFrame", trainRows + outlines.stream().mapToLong(o -> o.validation.rows).sum(), schema,
+                    schema.targetWidth(), partitions);
             JavaRDD<Block> train = DataReader.redistribute(parts.map(p -> p.train), schema, partitions);
             check(DataReader.cacheAndCount(sc, train, "pack the DataFrame into " + partitions + " partitions"), trainRows);
             Dataset validation = null;
@@ -144,6 +146,7 @@ public final class FrameReader {
             List<FramePart.Outline> outlines = outlines(sc, parts);
             checkWidths(read, outlines, known);
             long rows = outlines.stream().mapToLong(o -> o.train.rows).sum();
+            DataReader.checkMemory(sc, "the DataFrame", rows, known, labels ? known.targetWidth() : 0, outlines.size());
             return ordered(sc, parts.map(p -> p.train), known, labels, rows, "pack the DataFrame");
         } finally {
             parts.unpersist(false);

@@ -7,6 +7,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.Chunks;
+import org.sparkprop.driver.MemoryCheck;
 import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.Block;
@@ -87,6 +88,8 @@ public final class Trainer {
         Topology topology = topologyFor(train.schema());
         Network<Object> network = (Network<Object>) Network.create(topology, config.precision());
         int parameters = topology.parameterCount();
+        // The weights, the gradient sum, Adam's two moments and the best weights kept for early stopping, in double.
+        MemoryCheck.checkDriver(parameters, 5, topology.toString());
 
         double[][] sizes = rowsAndWeights(train);
         int[] rowsPerPartition = Arrays.stream(sizes).mapToInt(size -> (int) size[0]).toArray();

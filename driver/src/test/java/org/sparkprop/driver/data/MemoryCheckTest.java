@@ -1,0 +1,48 @@
+package org.sparkprop.driver.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.driver.MemoryCheck;
+import org.sparkprop.driver.TestSpark;
+import org.sparkprop.driver.UserException;
+
+/** Data that cannot fit are refused before anything is cached, in one sentence with the estimate and the ways out. */
+class MemoryCheckTest {
+
+    @Test
+    void aDense2To18WideSetIsRefusedBeforeCaching(@TempDir Path dir) throws IOException {
+        JavaSparkContext sc = TestSpark.context();
+        long storage = MemoryCheck.storageMemory(sc);
+        int width = 1 << 18;
+        // Enough rows that their dense blocks (a MiB a row) exceed what this JVM's Spark can store.
+        int rows = (int) (storage / (width * 4L)) + 100;
+        StringBuilder text = new StringBuilder();
+        for (int r = 0; r < rows; r++) {
+            text.append(r % 2).append(' ').append(1 + (r * 7919) % width).append(":1\n");
+        }
+        Path file = Files.writeString(dir.resolve("wide.libsvm"), text);
+        UserException e = assertThrows(UserException.class, () -> DataReader.readForTraining(sc,
+                new InputSpec(file.toString(), DataFormat.LIBSVM, width, List.of()), LabelKind.CLASSES, null, 2));
+        assertTrue(e.getMessage().startsWith(file + " (" + rows + " rows of 262144 features, dense) would take about "), e.getMessage());
+        assertTrue(e.getMessage().contains("but Spark's executors can store " + MemoryCheck.size(storage)), e.getMessage());
+        assertTrue(e.getMessage().contains("give more memory"), e.getMessage());
+        assertEquals(1, e.getMessage().split("\n").length);
+    }
+
+    @Test
+    void aNetworkTheDriverCannotHoldIsRefused() {
+        long parameters = Runtime.getRuntime().maxMemory() / 8;
+        UserException e = assertThrows(UserException.class, () -> MemoryCheck.checkDriver(parameters, 5, "262144 -relu-> 4096 -softmax-> 20"));
+        assertTrue(e.getMessage().contains("the driver needs about") && e.getMessage().contains("use a smaller first layer"), e.getMessage());
+        MemoryCheck.checkDriver(1000, 5, "small");
+    }
+}
