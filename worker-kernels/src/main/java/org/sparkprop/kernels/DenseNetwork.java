@@ -204,26 +204,8 @@ abstract class DenseNetwork<A> implements Network<A> {
         checkParams(routine, params);
         checkDenseInputWorkspace(routine, ws);
         int blockRows = y == null ? checkInputs(routine, x) : checkBlock(routine, x, y);
-        if (firstRow < 0 || rowCount < 0 || firstRow > blockRows - rowCount) {
-            throw new IllegalArgumentException(routine + ": rows [" + firstRow + ", " + ((long) firstRow + rowCount)
-                    + ") are not within the block of " + blockRows + " rows");
-        }
+        checkEvaluateRows(routine, out, y, weights, firstRow, rowCount, blockRows);
         int outputs = topology.outputs();
-        if (out == null || out.length < (long) outputs * rowCount) {
-            throw new IllegalArgumentException(routine + ": out must hold outputs × rowCount = " + outputs + " × " + rowCount
-                    + " values, got " + (out == null ? "null" : out.length));
-        }
-        if (y != null && topology.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
-            for (int r = firstRow; r < firstRow + rowCount; r++) {
-                checkClassIndex(routine, "y", y[r], r);
-            }
-        }
-        if (y != null && weights != null) {
-            checkWeightsLength(routine, weights, blockRows);
-            for (int r = firstRow; r < firstRow + rowCount; r++) {
-                checkWeight(routine, weights[r], r);
-            }
-        }
         boolean weighted = y != null && weights != null;
         A input = input(ws);
         A targets = targets(ws);
@@ -283,26 +265,8 @@ abstract class DenseNetwork<A> implements Network<A> {
         checkParams(routine, params);
         checkWorkspace(routine, ws);
         int blockRows = checkSparseBlock(routine, x, y, false);
-        if (firstRow < 0 || rowCount < 0 || firstRow > blockRows - rowCount) {
-            throw new IllegalArgumentException(routine + ": rows [" + firstRow + ", " + ((long) firstRow + rowCount)
-                    + ") are not within the block of " + blockRows + " rows");
-        }
+        checkEvaluateRows(routine, out, y, weights, firstRow, rowCount, blockRows);
         int outputs = topology.outputs();
-        if (out == null || out.length < (long) outputs * rowCount) {
-            throw new IllegalArgumentException(routine + ": out must hold outputs × rowCount = " + outputs + " × " + rowCount
-                    + " values, got " + (out == null ? "null" : out.length));
-        }
-        if (y != null && topology.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
-            for (int r = firstRow; r < firstRow + rowCount; r++) {
-                checkClassIndex(routine, "y", y[r], r);
-            }
-        }
-        if (y != null && weights != null) {
-            checkWeightsLength(routine, weights, blockRows);
-            for (int r = firstRow; r < firstRow + rowCount; r++) {
-                checkWeight(routine, weights[r], r);
-            }
-        }
         boolean weighted = y != null && weights != null;
         int[] rowIds = ws.rowIds;
         A targets = targets(ws);
@@ -540,6 +504,30 @@ abstract class DenseNetwork<A> implements Network<A> {
         if (!ws.holdsDenseInput()) {
             throw new IllegalArgumentException(routine + ": the workspace was made by newSparseWorkspace, without room for dense"
                     + " inputs; this pass on a dense block needs one from newWorkspace");
+        }
+    }
+
+    /** Checks evaluate's rows [firstRow, firstRow + rowCount), out, and for those rows the class indices in y and the weights. */
+    private void checkEvaluateRows(String routine, double[] out, float[] y, float[] weights, int firstRow, int rowCount, int blockRows) {
+        if (firstRow < 0 || rowCount < 0 || firstRow > blockRows - rowCount) {
+            throw new IllegalArgumentException(routine + ": rows [" + firstRow + ", " + ((long) firstRow + rowCount)
+                    + ") are not within the block of " + blockRows + " rows");
+        }
+        int outputs = topology.outputs();
+        if (out == null || out.length < (long) outputs * rowCount) {
+            throw new IllegalArgumentException(routine + ": out must hold outputs × rowCount = " + outputs + " × " + rowCount
+                    + " values, got " + (out == null ? "null" : out.length));
+        }
+        if (y != null && topology.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
+            for (int r = firstRow; r < firstRow + rowCount; r++) {
+                checkClassIndex(routine, "y", y[r], r);
+            }
+        }
+        if (y != null && weights != null) {
+            checkWeightsLength(routine, weights, blockRows);
+            for (int r = firstRow; r < firstRow + rowCount; r++) {
+                checkWeight(routine, weights[r], r);
+            }
         }
     }
 
