@@ -136,6 +136,21 @@ abstract class DenseNetwork<A> implements Network<A> {
      */
     abstract void outputDelta(Loss loss, A a, A y, int yOffset, int width, int rows, A delta);
 
+    // ---- the first layer on sparse input; x's CSR arrays were checked when it was made ----
+
+    /**
+     * z += W·X for z (nOut × count), W (nOut × x.width(), column-major at params[weightOffset]) and X whose column c
+     * is block row rows[rowsOffset + c] of x: for each non-zero (i, v) of that row, z[:, c] += v·W[:, i].
+     */
+    abstract void sparseMultAdd(A z, A params, int weightOffset, int nOut, SparseRows x, int[] rows, int rowsOffset, int count);
+
+    /**
+     * dW += dZ·Xᵀ for dW (nOut × x.width(), column-major at grad[weightOffset]), dZ (nOut × count) and X as in
+     * {@link #sparseMultAdd}: for each non-zero (i, v) of column c, dW[:, i] += v·dZ[:, c]; no other column of dW
+     * is touched.
+     */
+    abstract void sparseMultTransBAdd(A grad, int weightOffset, A dZ, int nOut, SparseRows x, int[] rows, int rowsOffset, int count);
+
     // ---- Network ----
 
     @Override
@@ -150,7 +165,12 @@ abstract class DenseNetwork<A> implements Network<A> {
 
     @Override
     public Workspace newWorkspace(int maxRows) {
-        return new Workspace(topology, precision, maxRows, this::newArray);
+        return new Workspace(topology, precision, maxRows, true, this::newArray);
+    }
+
+    @Override
+    public Workspace newSparseWorkspace(int maxRows) {
+        return new Workspace(topology, precision, maxRows, false, this::newArray);
     }
 
     @Override
@@ -158,27 +178,10 @@ abstract class DenseNetwork<A> implements Network<A> {
                                      Workspace ws) {
         String routine = "accumulateGradient";
         checkParamsAndGradient(routine, params, grad);
-        checkWorkspace(routine, ws);
+        checkDenseInputWorkspace(routine, ws);
         int blockRows = checkBlock(routine, x, y);
         checkWeightsLength(routine, weights, blockRows);
-        if (rows == null) {
-            throw new IllegalArgumentException(routine + ": rows is null");
-        }
-        if (from < 0 || to < from || to > rows.length) {
-            throw new IllegalArgumentException(routine + ": rows range [" + from + ", " + to + ") is not within rows[0.." + rows.length + ")");
-        }
-        for (int i = from; i < to; i++) {
-            int row = rows[i];
-            if (row < 0 || row >= blockRows) {
-                throw new IllegalArgumentException(routine + ": rows[" + i + "] = " + row + " is not a row of the block of " + blockRows + " rows");
-            }
-            if (topology.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
-                checkClassIndex(routine, "y", y[row], row);
-            }
-            if (weights != null) {
-                checkWeight(routine, weights[row], row);
-            }
-        }
+        checkRows(routine, y, weights, rows, from, to, blockRows);
         A input = input(ws);
         A targets = targets(ws);
         A rowWeights = weights == null ? null : rowWeights(ws);
@@ -199,28 +202,10 @@ abstract class DenseNetwork<A> implements Network<A> {
     public double evaluate(A params, float[] x, float[] y, float[] weights, int firstRow, int rowCount, double[] out, Workspace ws) {
         String routine = "evaluate";
         checkParams(routine, params);
-        checkWorkspace(routine, ws);
+        checkDenseInputWorkspace(routine, ws);
         int blockRows = y == null ? checkInputs(routine, x) : checkBlock(routine, x, y);
-        if (firstRow < 0 || rowCount < 0 || firstRow > blockRows - rowCount) {
-            throw new IllegalArgumentException(routine + ": rows [" + firstRow + ", " + ((long) firstRow + rowCount)
-                    + ") are not within the block of " + blockRows + " rows");
-        }
+        checkEvaluateRows(routine, out, y, weights, firstRow, rowCount, blockRows);
         int outputs = topology.outputs();
-        if (out == null || out.length < (long) outputs * rowCount) {
-            throw new IllegalArgumentException(routine + ": out must hold outputs × rowCount = " + outputs + " × " + rowCount
-                    + " values, got " + (out == null ? "null" : out.length));
-        }
-        if (y != null && topology.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
-            for (int r = firstRow; r < firstRow + rowCount; r++) {
-                checkClassIndex(routine, "y", y[r], r);
-            }
-        }
-        if (y != null && weights != null) {
-            checkWeightsLength(routine, weights, blockRows);
-            for (int r = firstRow; r < firstRow + rowCount; r++) {
-                checkWeight(routine, weights[r], r);
-            }
-        }
         boolean weighted = y != null && weights != null;
         A input = input(ws);
         A targets = targets(ws);
@@ -231,6 +216,69 @@ abstract class DenseNetwork<A> implements Network<A> {
             int count = Math.min(ws.maxRows(), firstRow + rowCount - start);
             copyFromFloat(input, x, start * sizes[0], count * sizes[0]);
             forwardChunk(params, input, 0, count, ws);
+            if (y != null) {
+                copyFromFloat(targets, y, start * targetWidth, count * targetWidth);
+                if (weighted) {
+                    copyFromFloat(rowWeights, weights, start, count);
+                    loss += weightedOutputLoss(topology.loss(), logits(ws), output, targets, 0, rowWeights, 0, outputs, count);
+                } else {
+                    loss += outputLoss(topology.loss(), logits(ws), output, targets, 0, outputs, count);
+                }
+            }
+            copyToDouble(out, (start - firstRow) * outputs, output, count * outputs);
+        }
+        return y == null ? Double.NaN : loss;
+    }
+
+    @Override
+    public double accumulateGradient(A grad, A params, SparseRows x, float[] y, float[] weights, int[] rows, int from, int to,
+                                     Workspace ws) {
+        String routine = "accumulateGradient";
+        checkParamsAndGradient(routine, params, grad);
+        checkWorkspace(routine, ws);
+        int blockRows = checkSparseBlock(routine, x, y, true);
+        checkWeightsLength(routine, weights, blockRows);
+        checkRows(routine, y, weights, rows, from, to, blockRows);
+        A targets = targets(ws);
+        A rowWeights = weights == null ? null : rowWeights(ws);
+        double loss = 0;
+        for (int start = from; start < to; start += ws.maxRows()) {
+            int count = Math.min(ws.maxRows(), to - start);
+            gatherColumns(targets, y, targetWidth, rows, start, count);
+            if (weights != null) {
+                gatherColumns(rowWeights, weights, 1, rows, start, count);
+            }
+            sparseForwardChunk(params, x, rows, start, count, ws);
+            loss += lossAndOutputDelta(targets, 0, rowWeights, 0, count, ws);
+            backwardToFirstLayer(params, count, grad, ws);
+            // dW_0 (sizes[1] × inputs) += dZ_0 · Xᵀ over the rows' non-zeros; db_0 += Σ_rows dZ_0
+            A dZ = delta(ws, 0);
+            sparseMultTransBAdd(grad, weightOffsets[0], dZ, sizes[1], x, rows, start, count);
+            addRowSums(grad, biasOffsets[0], dZ, sizes[1], count);
+        }
+        return loss;
+    }
+
+    @Override
+    public double evaluate(double[] out, A params, SparseRows x, float[] y, float[] weights, int firstRow, int rowCount, Workspace ws) {
+        String routine = "evaluate";
+        checkParams(routine, params);
+        checkWorkspace(routine, ws);
+        int blockRows = checkSparseBlock(routine, x, y, false);
+        checkEvaluateRows(routine, out, y, weights, firstRow, rowCount, blockRows);
+        int outputs = topology.outputs();
+        boolean weighted = y != null && weights != null;
+        int[] rowIds = ws.rowIds;
+        A targets = targets(ws);
+        A output = output(ws);
+        A rowWeights = rowWeights(ws);
+        double loss = 0;
+        for (int start = firstRow; start < firstRow + rowCount; start += ws.maxRows()) {
+            int count = Math.min(ws.maxRows(), firstRow + rowCount - start);
+            for (int c = 0; c < count; c++) {
+                rowIds[c] = start + c;
+            }
+            sparseForwardChunk(params, x, rowIds, 0, count, ws);
             if (y != null) {
                 copyFromFloat(targets, y, start * targetWidth, count * targetWidth);
                 if (weighted) {
@@ -296,6 +344,22 @@ abstract class DenseNetwork<A> implements Network<A> {
     private double lossAndGradientChunk(A params, A x, int xOffset, A y, int yOffset, A weights, int weightOffset, int rows,
                                         A grad, Workspace ws) {
         forwardChunk(params, x, xOffset, rows, ws);
+        double lossSum = lossAndOutputDelta(y, yOffset, weights, weightOffset, rows, ws);
+        backwardToFirstLayer(params, rows, grad, ws);
+        // dW_0 (nOut × nIn) += dZ_0 (nOut × rows) · Xᵀ (rows × nIn); db_0 += Σ_rows dZ_0
+        int nIn = sizes[0];
+        int nOut = sizes[1];
+        A dZ = delta(ws, 0);
+        gemm("N", "T", nOut, nIn, rows, dZ, 0, nOut, x, xOffset, nIn, true, grad, weightOffsets[0], nOut);
+        addRowSums(grad, biasOffsets[0], dZ, nOut, rows);
+        return lossSum;
+    }
+
+    /**
+     * After a forward pass: returns the chunk's (weighted) loss sum and writes dZ of the output layer, each row's
+     * scaled by its weight, into the workspace.
+     */
+    private double lossAndOutputDelta(A y, int yOffset, A weights, int weightOffset, int rows, Workspace ws) {
         Loss loss = topology.loss();
         int outputs = topology.outputs();
         A output = output(ws);
@@ -310,44 +374,58 @@ abstract class DenseNetwork<A> implements Network<A> {
         if (weights != null) {
             scaleColumns(dLogits, weights, weightOffset, outputs, rows);
         }
-        backwardChunk(params, x, xOffset, rows, grad, ws);
         return lossSum;
     }
 
     /** Z_l = W_l·X_l + b_l (one gemm per layer), X_{l+1} = f_l(Z_l); X_0 is x (sizes[0] × rows) at xOffset. */
     private void forwardChunk(A params, A x, int xOffset, int rows, Workspace ws) {
-        A in = x;
-        int inOffset = xOffset;
-        for (int l = 0; l < layers; l++) {
+        int nIn = sizes[0];
+        int nOut = sizes[1];
+        A z = preActivation(ws, 0);
+        fillBias(z, params, biasOffsets[0], nOut, rows);
+        gemm("N", "N", nOut, rows, nIn, params, weightOffsets[0], nOut, x, xOffset, nIn, true, z, 0, nOut);
+        forwardFromFirstLayer(params, rows, ws);
+    }
+
+    /** As {@link #forwardChunk} with X_0's column c the block row rows[rowsOffset + c] of x: Z_0 = W_0·X_0 + b_0 sparse. */
+    private void sparseForwardChunk(A params, SparseRows x, int[] rows, int rowsOffset, int count, Workspace ws) {
+        int nOut = sizes[1];
+        A z = preActivation(ws, 0);
+        fillBias(z, params, biasOffsets[0], nOut, count);
+        sparseMultAdd(z, params, weightOffsets[0], nOut, x, rows, rowsOffset, count);
+        forwardFromFirstLayer(params, count, ws);
+    }
+
+    /** Given Z_0 in the workspace: X_1 = f_0(Z_0), then Z_l = W_l·X_l + b_l and X_{l+1} = f_l(Z_l) for the later layers. */
+    private void forwardFromFirstLayer(A params, int rows, Workspace ws) {
+        activate(activations[0], preActivation(ws, 0), activation(ws, 1), sizes[1], rows);
+        for (int l = 1; l < layers; l++) {
             int nIn = sizes[l];
             int nOut = sizes[l + 1];
-            A out = activation(ws, l + 1);
-            A z = l == layers - 1 ? logits(ws) : out;
+            A z = preActivation(ws, l);
             fillBias(z, params, biasOffsets[l], nOut, rows);
-            gemm("N", "N", nOut, rows, nIn, params, weightOffsets[l], nOut, in, inOffset, nIn, true, z, 0, nOut);
-            activate(activations[l], z, out, nOut, rows);
-            in = out;
-            inOffset = 0;
+            gemm("N", "N", nOut, rows, nIn, params, weightOffsets[l], nOut, activation(ws, l), 0, nIn, true, z, 0, nOut);
+            activate(activations[l], z, activation(ws, l + 1), nOut, rows);
         }
     }
 
-    /** From dZ of the output layer (in the workspace) to the gradient of every layer; X_0 is x at xOffset. */
-    private void backwardChunk(A params, A x, int xOffset, int rows, A grad, Workspace ws) {
-        for (int l = layers - 1; l >= 0; l--) {
+    /**
+     * From dZ of the output layer (in the workspace) to the gradients of layers layers−1 .. 1 and dZ_0 of the first
+     * layer, which the caller turns into the first layer's gradient (its input dense or sparse).
+     */
+    private void backwardToFirstLayer(A params, int rows, A grad, Workspace ws) {
+        for (int l = layers - 1; l >= 1; l--) {
             int nIn = sizes[l];
             int nOut = sizes[l + 1];
             A dZ = delta(ws, l);
-            A in = l == 0 ? x : activation(ws, l);
-            int inOffset = l == 0 ? xOffset : 0;
+            A in = activation(ws, l);
             // dW (nOut × nIn) += dZ (nOut × rows) · Xᵀ (rows × nIn)
-            gemm("N", "T", nOut, nIn, rows, dZ, 0, nOut, in, inOffset, nIn, true, grad, weightOffsets[l], nOut);
+            gemm("N", "T", nOut, nIn, rows, dZ, 0, nOut, in, 0, nIn, true, grad, weightOffsets[l], nOut);
             addRowSums(grad, biasOffsets[l], dZ, nOut, rows);
-            if (l > 0) {
-                // dX (nIn × rows) = Wᵀ (nIn × nOut) · dZ (nOut × rows), then through the previous activation
-                A dX = delta(ws, l - 1);
-                gemm("T", "N", nIn, rows, nOut, params, weightOffsets[l], nOut, dZ, 0, nOut, false, dX, 0, nIn);
-                activationBackward(activations[l - 1], in, dX, nIn, rows);
-            }
+            // dX (nIn × rows) = Wᵀ (nIn × nOut) · dZ (nOut × rows), then through the previous activation
+            A dX = delta(ws, l - 1);
+            gemm("T", "N", nIn, rows, nOut, params, weightOffsets[l], nOut, dZ, 0, nOut, false, dX, 0, nIn);
+            activationBackward(activations[l - 1], in, dX, nIn, rows);
         }
     }
 
@@ -369,6 +447,11 @@ abstract class DenseNetwork<A> implements Network<A> {
     @SuppressWarnings("unchecked")
     private A logits(Workspace ws) {
         return (A) ws.logits;
+    }
+
+    /** Where dense layer l writes Z_l: the logits for the output layer, else its activations (activated in place). */
+    private A preActivation(Workspace ws, int layer) {
+        return layer == layers - 1 ? logits(ws) : activation(ws, layer + 1);
     }
 
     @SuppressWarnings("unchecked")
@@ -414,6 +497,76 @@ abstract class DenseNetwork<A> implements Network<A> {
             throw new IllegalArgumentException(routine + ": the workspace was made for " + ws.topology() + " in " + ws.precision()
                     + ", not for this network " + topology + " in " + precision);
         }
+    }
+
+    private void checkDenseInputWorkspace(String routine, Workspace ws) {
+        checkWorkspace(routine, ws);
+        if (!ws.holdsDenseInput()) {
+            throw new IllegalArgumentException(routine + ": the workspace was made by newSparseWorkspace, without room for dense"
+                    + " inputs; this pass on a dense block needs one from newWorkspace");
+        }
+    }
+
+    /** Checks evaluate's rows [firstRow, firstRow + rowCount), out, and for those rows the class indices in y and the weights. */
+    private void checkEvaluateRows(String routine, double[] out, float[] y, float[] weights, int firstRow, int rowCount, int blockRows) {
+        if (firstRow < 0 || rowCount < 0 || firstRow > blockRows - rowCount) {
+            throw new IllegalArgumentException(routine + ": rows [" + firstRow + ", " + ((long) firstRow + rowCount)
+                    + ") are not within the block of " + blockRows + " rows");
+        }
+        int outputs = topology.outputs();
+        if (out == null || out.length < (long) outputs * rowCount) {
+            throw new IllegalArgumentException(routine + ": out must hold outputs × rowCount = " + outputs + " × " + rowCount
+                    + " values, got " + (out == null ? "null" : out.length));
+        }
+        if (y != null && topology.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
+            for (int r = firstRow; r < firstRow + rowCount; r++) {
+                checkClassIndex(routine, "y", y[r], r);
+            }
+        }
+        if (y != null && weights != null) {
+            checkWeightsLength(routine, weights, blockRows);
+            for (int r = firstRow; r < firstRow + rowCount; r++) {
+                checkWeight(routine, weights[r], r);
+            }
+        }
+    }
+
+    /** Checks the block rows rows[from..to) and, for those rows, the class indices in y and the weights. */
+    private void checkRows(String routine, float[] y, float[] weights, int[] rows, int from, int to, int blockRows) {
+        if (rows == null) {
+            throw new IllegalArgumentException(routine + ": rows is null");
+        }
+        if (from < 0 || to < from || to > rows.length) {
+            throw new IllegalArgumentException(routine + ": rows range [" + from + ", " + to + ") is not within rows[0.." + rows.length + ")");
+        }
+        for (int i = from; i < to; i++) {
+            int row = rows[i];
+            if (row < 0 || row >= blockRows) {
+                throw new IllegalArgumentException(routine + ": rows[" + i + "] = " + row + " is not a row of the block of " + blockRows + " rows");
+            }
+            if (topology.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
+                checkClassIndex(routine, "y", y[row], row);
+            }
+            if (weights != null) {
+                checkWeight(routine, weights[row], row);
+            }
+        }
+    }
+
+    /** Checks that x has this network's inputs and y its rows' targets (y may be null unless required); returns x.rows(). */
+    private int checkSparseBlock(String routine, SparseRows x, float[] y, boolean targetsRequired) {
+        if (x == null) {
+            throw new IllegalArgumentException(routine + ": x is null");
+        }
+        if (x.width() != sizes[0]) {
+            throw new IllegalArgumentException(routine + ": x has " + x.width() + " columns, the network " + sizes[0] + " inputs");
+        }
+        int blockRows = x.rows();
+        if ((y == null && targetsRequired) || (y != null && y.length != (long) blockRows * targetWidth)) {
+            throw new IllegalArgumentException(routine + ": y must hold targetWidth × rows = " + targetWidth + " × " + blockRows
+                    + " values for the " + blockRows + " rows of x, got " + (y == null ? "null" : y.length));
+        }
+        return blockRows;
     }
 
     /** Checks x and returns its number of rows. */

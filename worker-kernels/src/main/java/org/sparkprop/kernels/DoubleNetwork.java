@@ -332,4 +332,42 @@ final class DoubleNetwork extends DenseNetwork<double[]> {
             }
         }
     }
+
+    @Override
+    void sparseMultAdd(double[] z, double[] params, int weightOffset, int nOut, SparseRows x, int[] rows, int rowsOffset, int count) {
+        // z is nOut × count; W is nOut × x.width() at weightOffset; column c of X is block row rows[rowsOffset + c] of x
+        int[] rowStart = x.rowStart;
+        int[] index = x.index;
+        float[] values = x.values;
+        for (int c = 0; c < count; c++) {
+            int row = rows[rowsOffset + c];
+            int zStart = c * nOut;
+            for (int k = rowStart[row]; k < rowStart[row + 1]; k++) {
+                double v = values[k];
+                int wStart = weightOffset + index[k] * nOut;
+                for (int o = 0; o < nOut; o++) {
+                    z[zStart + o] += v * params[wStart + o];
+                }
+            }
+        }
+    }
+
+    @Override
+    void sparseMultTransBAdd(double[] grad, int weightOffset, double[] dZ, int nOut, SparseRows x, int[] rows, int rowsOffset, int count) {
+        // dW is nOut × x.width() at weightOffset in grad; dZ is nOut × count; X as in sparseMultAdd
+        int[] rowStart = x.rowStart;
+        int[] index = x.index;
+        float[] values = x.values;
+        for (int c = 0; c < count; c++) {
+            int row = rows[rowsOffset + c];
+            int dZStart = c * nOut;
+            for (int k = rowStart[row]; k < rowStart[row + 1]; k++) {
+                double v = values[k];
+                int gStart = weightOffset + index[k] * nOut;
+                for (int o = 0; o < nOut; o++) {
+                    grad[gStart + o] += v * dZ[dZStart + o];
+                }
+            }
+        }
+    }
 }

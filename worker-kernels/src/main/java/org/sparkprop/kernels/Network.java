@@ -17,6 +17,12 @@ import dev.ludovic.netlib.blas.BLAS;
  *
  * <p>Data blocks are column-major float with one column per row: row r's inputs at {@code x[r·inputs ..]} and
  * its targets at {@code y[r·targetWidth ..]} (a class index stored as a float for softmax cross-entropy).
+ *
+ * <p>Sparse input: the overloads that take {@link SparseRows} compute the first layer as a sparse × dense product,
+ * Z_0[:, r] = b_0 + Σ_k v_k·W_0[:, i_k] over row r's non-zeros (i_k, v_k), and its weight gradient as
+ * dW_0[:, i_k] += v_k·dZ_0[:, r], so only the columns of W_0 that the rows' non-zeros name are read and changed
+ * ({@link ColumnSet} lists them); the other layers are as for dense input. They return what the dense passes return
+ * on {@link SparseRows#toDense()} up to the order of the sums. Their arguments come outputs first.
  */
 public interface Network<A> {
 
@@ -74,6 +80,14 @@ public interface Network<A> {
     Workspace newWorkspace(int maxRows);
 
     /**
+     * Buffers for the sparse passes over chunks of at most {@code maxRows} rows, for one thread: as
+     * {@link #newWorkspace(int)} without the gathered dense inputs (inputs × maxRows), so its size does not grow with
+     * the number of inputs. It also serves {@link #forward} and {@link #lossAndGradient}, not the dense
+     * {@code accumulateGradient} and {@code evaluate}.
+     */
+    Workspace newSparseWorkspace(int maxRows);
+
+    /**
      * Gathers the block rows {@code rows[from..to)} of x (inputs × blockRows) and y (targetWidth × blockRows),
      * runs the forward and backward passes in chunks of at most {@link Workspace#maxRows()} rows, adds
      * Σ_rows ∂L_row/∂θ into grad and returns Σ_rows L_row. The same as the weighted form below with weights null.
@@ -118,6 +132,55 @@ public interface Network<A> {
      * @param weights the block's row weights, one per block row, each finite and ≥ 0; or null. Not modified.
      */
     double evaluate(A params, float[] x, float[] y, float[] weights, int firstRow, int rowCount, double[] out, Workspace ws);
+
+    /**
+     * The sparse form of {@link #accumulateGradient(Object, float[], float[], float[], int[], int, int, Object, Workspace)}
+     * with weights null: adds Σ_rows ∂L_row/∂θ over the block rows {@code rows[from..to)} of x into grad and returns
+     * Σ_rows L_row.
+     */
+    default double accumulateGradient(A grad, A params, SparseRows x, float[] y, int[] rows, int from, int to, Workspace ws) {
+        return accumulateGradient(grad, params, x, y, null, rows, from, to, ws);
+    }
+
+    /**
+     * The sparse form of {@link #accumulateGradient(Object, float[], float[], float[], int[], int, int, Object, Workspace)}:
+     * gathers the block rows {@code rows[from..to)} of x and y, runs the forward and backward passes in chunks of at
+     * most {@link Workspace#maxRows()} rows, adds Σ_rows w_row·∂L_row/∂θ into grad and returns Σ_rows w_row·L_row.
+     * Of the first layer's weights, only the columns that the rows' non-zeros name receive gradient (see
+     * {@link ColumnSet#addColumnsOf(SparseRows, int[], int, int)}); its biases and the other layers receive it as in
+     * the dense pass.
+     *
+     * @param grad    gradient sums, {@link Topology#parameterCount()} long. Modified (added to).
+     * @param params  parameters θ, as long as grad. Not modified.
+     * @param x       the block's inputs, x.width() = inputs. Not modified.
+     * @param y       the block's targets, targetWidth × x.rows(). Not modified.
+     * @param weights the block's row weights, one per block row (x.rows() long), each finite and ≥ 0; or null
+     *                for none (every row counts once, the unweighted computation to the bit). Not modified.
+     * @param rows    block row indices; the entries in [from, to) are used, in that order. Not modified.
+     * @param ws      this network's workspace, from {@link #newSparseWorkspace(int)} or {@link #newWorkspace(int)}. Modified.
+     */
+    double accumulateGradient(A grad, A params, SparseRows x, float[] y, float[] weights, int[] rows, int from, int to, Workspace ws);
+
+    /** The sparse form of {@link #evaluate(Object, float[], float[], int, int, double[], Workspace)}: weights null. */
+    default double evaluate(double[] out, A params, SparseRows x, float[] y, int firstRow, int rowCount, Workspace ws) {
+        return evaluate(out, params, x, y, null, firstRow, rowCount, ws);
+    }
+
+    /**
+     * The sparse form of {@link #evaluate(Object, float[], float[], float[], int, int, double[], Workspace)}: the
+     * forward pass over the block rows [firstRow, firstRow + rowCount) of x.
+     *
+     * @param out     outputs × rowCount at least, row r's outputs at {@code out[r·outputs ..]} (probabilities for
+     *                softmax and sigmoid outputs). Modified (its first outputs × rowCount values).
+     * @param params  parameters θ. Not modified.
+     * @param x       the block's inputs, x.width() = inputs. Not modified.
+     * @param y       the block's targets, targetWidth × x.rows(); or null when there are none. Not modified.
+     * @param weights the block's row weights, one per block row, each finite and ≥ 0; or null. Used only with y.
+     *                Not modified.
+     * @param ws      this network's workspace, from {@link #newSparseWorkspace(int)} or {@link #newWorkspace(int)}. Modified.
+     * @return Σ_rows w_row·L_row (w_row = 1 with weights null) when y is given, else NaN
+     */
+    double evaluate(double[] out, A params, SparseRows x, float[] y, float[] weights, int firstRow, int rowCount, Workspace ws);
 
     /**
      * Dense variant of {@link #accumulateGradient} without gathering, in the compute type: x is inputs × n and

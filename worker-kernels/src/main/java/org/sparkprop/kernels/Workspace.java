@@ -4,8 +4,9 @@ import java.util.function.IntFunction;
 
 /**
  * Per-thread buffers for the passes of one {@link Network}, allocated once so that no call allocates.
- * Not thread-safe: each thread (Spark task) makes its own with {@link Network#newWorkspace(int)}. Its content
- * between calls means nothing; a call never relies on what an earlier one left.
+ * Not thread-safe: each thread (Spark task) makes its own with {@link Network#newWorkspace(int)}, or
+ * {@link Network#newSparseWorkspace(int)} for sparse input. Its content between calls means nothing; a call never
+ * relies on what an earlier one left.
  *
  * <p>Buffers, each column-major with one column per row of the current chunk of at most {@link #maxRows()} rows
  * and elements of the network's {@link Precision}:
@@ -15,37 +16,49 @@ import java.util.function.IntFunction;
  *   <li>{@code logits}: the output layer's pre-activations z (outputs × maxRows), kept for losses computed from logits;</li>
  *   <li>{@code deltas[l]}: ∂L/∂z of dense layer l (sizes[l+1] × maxRows);</li>
  *   <li>{@code targets}: the gathered targets (targetWidth × maxRows);</li>
- *   <li>{@code rowWeights}: the gathered row weights (1 × maxRows), used only by weighted passes.</li>
+ *   <li>{@code rowWeights}: the gathered row weights (1 × maxRows), used only by weighted passes;</li>
+ *   <li>{@code rowIds}: the block rows of the current chunk (maxRows), used only by sparse passes.</li>
  * </ul>
  */
 public final class Workspace {
     private final Topology topology;
     private final Precision precision;
     private final int maxRows;
+    private final boolean denseInput;
     final Object[] activations;
     final Object logits;
     final Object[] deltas;
     final Object targets;
     final Object rowWeights;
+    final int[] rowIds;
 
-    /** @param allocate makes a zeroed array of the network's compute type with the given length */
-    Workspace(Topology topology, Precision precision, int maxRows, IntFunction<Object> allocate) {
+    /**
+     * @param denseInput whether to hold the gathered dense inputs (sizes[0] × maxRows); without them only the
+     *                   sparse passes and the in-place dense ones ({@link Network#forward}, {@link Network#lossAndGradient}) run
+     * @param allocate   makes a zeroed array of the network's compute type with the given length
+     */
+    Workspace(Topology topology, Precision precision, int maxRows, boolean denseInput, IntFunction<Object> allocate) {
+        String routine = denseInput ? "newWorkspace" : "newSparseWorkspace";
         if (maxRows < 1) {
-            throw new IllegalArgumentException("newWorkspace: maxRows must be at least 1, got " + maxRows);
+            throw new IllegalArgumentException(routine + ": maxRows must be at least 1, got " + maxRows);
         }
-        long widest = Math.max(topology.maxWidth(), topology.targetWidth());
+        long widest = topology.targetWidth();
+        for (int l = denseInput ? 0 : 1; l <= topology.layers(); l++) {
+            widest = Math.max(widest, topology.size(l));
+        }
         if (widest * maxRows > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("newWorkspace: maxRows " + maxRows + " × the widest layer " + widest
+            throw new IllegalArgumentException(routine + ": maxRows " + maxRows + " × the widest layer " + widest
                     + " does not fit in one Java array; use fewer rows per chunk");
         }
         this.topology = topology;
         this.precision = precision;
         this.maxRows = maxRows;
+        this.denseInput = denseInput;
         int layers = topology.layers();
         activations = new Object[layers + 1];
         deltas = new Object[layers];
         for (int l = 0; l <= layers; l++) {
-            activations[l] = allocate.apply(topology.size(l) * maxRows);
+            activations[l] = allocate.apply(l == 0 && !denseInput ? 0 : topology.size(l) * maxRows);
         }
         for (int l = 0; l < layers; l++) {
             deltas[l] = allocate.apply(topology.size(l + 1) * maxRows);
@@ -53,6 +66,7 @@ public final class Workspace {
         logits = allocate.apply(topology.outputs() * maxRows);
         targets = allocate.apply(topology.targetWidth() * maxRows);
         rowWeights = allocate.apply(maxRows);
+        rowIds = new int[maxRows];
     }
 
     public Topology topology() {
@@ -66,5 +80,13 @@ public final class Workspace {
     /** The most rows one chunk of a pass holds; longer passes run in chunks of this many rows. */
     public int maxRows() {
         return maxRows;
+    }
+
+    /**
+     * True when made by {@link Network#newWorkspace(int)}: it holds gathered dense inputs, as the dense
+     * {@code accumulateGradient} and {@code evaluate} need. False for {@link Network#newSparseWorkspace(int)}.
+     */
+    public boolean holdsDenseInput() {
+        return denseInput;
     }
 }
