@@ -84,12 +84,21 @@ public final class Trainer {
     public TrainResult train(Dataset train, Dataset validation, double[] initialWeights, Checkpoints checkpoints,
                              TrainListener listener) {
         Run run = new Run(train, validation, initialWeights, checkpoints, listener);
-        try (StepJob steps = StepJob.open(sc, train.blocks(), run.network, config.seed(), run.maxRows)) {
+        try (StepExchange exchange = StepExchange.open(sc, train.blocks(), run.network, config.seed(), run.maxRows, run.plan)) {
+            run.exchange = exchange.exchange();
             while (!run.stopped()) {
-                while (run.state.stepInEpoch < run.stepsPerEpoch) {
-                    run.step(steps);
+                int lastEpoch = validation != null ? run.state.epoch : config.epochs() - 1;
+                exchange.begin(run.stretchDescription(lastEpoch));
+                boolean failed = true;
+                try {
+                    run.stepsThrough(lastEpoch, exchange);
+                    failed = false;
+                } finally {
+                    exchange.end(failed);
                 }
-                run.endEpoch();
+                if (run.state.stepInEpoch == run.stepsPerEpoch) {
+                    run.endEpoch();
+                }
             }
         }
         return run.result();
@@ -118,6 +127,8 @@ public final class Trainer {
         final long start = System.nanoTime();
         /** The rate of the epoch's latest step, for its record. */
         double rate = Double.NaN;
+        /** How the run's steps travel. */
+        Exchange exchange;
 
         @SuppressWarnings("unchecked")
         Run(Dataset train, Dataset validation, double[] initialWeights, Checkpoints checkpoints, TrainListener listener) {
@@ -171,6 +182,36 @@ public final class Trainer {
             return state.epoch >= config.epochs() || state.stopReason != null;
         }
 
+        /**
+         * A stretch: the steps up to the end of epoch {@code lastEpoch}, ending the epochs before it on the way
+         * (validation, which needs Spark's task slots, makes every epoch a stretch of its own). Returns early when a
+         * stop rule ends the run; the last epoch's end is left for after the stretch.
+         */
+        void stepsThrough(int lastEpoch, StepExchange exchange) {
+            while (true) {
+                while (state.stepInEpoch < stepsPerEpoch) {
+                    step(exchange);
+                }
+                if (state.epoch == lastEpoch) {
+                    return;
+                }
+                endEpoch();
+                if (stopped()) {
+                    return;
+                }
+            }
+        }
+
+        /** The Spark UI's name of a stretch through epoch {@code lastEpoch}: "train epoch 3/20, steps 97-128". */
+        String stretchDescription(int lastEpoch) {
+            long first = state.step + 1;
+            long last = (long) (lastEpoch + 1) * stepsPerEpoch;
+            String epochs = lastEpoch == state.epoch
+                    ? String.format(Locale.ROOT, "epoch %d/%d", state.epoch + 1, config.epochs())
+                    : String.format(Locale.ROOT, "epochs %d-%d/%d", state.epoch + 1, lastEpoch + 1, config.epochs());
+            return String.format(Locale.ROOT, "train %s, steps %d-%d", epochs, first, last);
+        }
+
         /** The Spark UI's name of the next step's job. */
         String stepDescription() {
             return String.format(Locale.ROOT, "train epoch %d/%d step %d/%d", state.epoch + 1, config.epochs(), state.stepInEpoch + 1, stepsPerEpoch);
@@ -180,11 +221,11 @@ public final class Trainer {
          * One step: the partitions' sums of the next mini-batch, the update, the step's bookkeeping, the listener,
          * and a checkpoint where one is due within the epoch.
          */
-        void step(StepJob steps) {
+        void step(StepExchange exchange) {
             int t = state.stepInEpoch;
             long stepStart = System.nanoTime();
             rate = config.schedule().rate(state.step, totalSteps, stepsPerEpoch);
-            StepJob.Sums sums = steps.run(state.weights, state.epoch, plan.starts(t), plan.starts(t + 1), stepDescription(), gradient);
+            StepJob.Sums sums = exchange.step(state.weights, state.step, state.epoch, t, stepDescription(), gradient);
             double norm = update(sums);
             state.epochNormSum += norm;
             state.epochLoss += sums.lossSum();
@@ -304,7 +345,7 @@ public final class Trainer {
             double[] finalWeights = state.bestWeights != null ? state.bestWeights : state.weights;
             String stopReason = state.stopReason != null ? state.stopReason : "epochs";
             return new TrainResult(topology, finalWeights, List.copyOf(state.history), state.step, stopReason, state.bestEpoch,
-                    elapsed(), state.rowsProcessed / state.stepSeconds, metricName, state.resumedFrom);
+                    elapsed(), state.rowsProcessed / state.stepSeconds, metricName, state.resumedFrom, exchange.id());
         }
     }
 
