@@ -29,4 +29,10 @@ public final class FaultPoints {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** A planned failure, for tests that make a task fail (the caller decides when; see its fault point). */
+    public static void fail(String where) {
+        LOG.warn("fault point: failing in {} as planned", where);
+        throw new IllegalStateException("fault point: a planned failure in " + where);
+    }
 }

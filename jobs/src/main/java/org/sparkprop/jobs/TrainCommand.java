@@ -204,6 +204,7 @@ final class TrainCommand implements Main.Command {
             data.put("rows", train.rows());
             data.put("badRows", train.badRows());
             data.put("partitions", partitions);
+            data.put("exchange", result.exchange());
             Model model = new Model(result.topology(), config.precision(), train.schema(), result.weights(), training, metrics);
             Map<String, ObjectNode> files = new HashMap<>(Map.of(ModelStore.TRAINING_FILE, result.historyJson()));
             if (train.schema().labelKind() == LabelKind.REGRESSION) {

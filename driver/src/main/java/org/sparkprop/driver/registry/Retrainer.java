@@ -171,6 +171,7 @@ public final class Retrainer {
                 }
                 data.put("rows", train.rows());
                 data.put("partitions", partitions);
+                data.put("exchange", result.exchange());
                 training.put("runKey", key);
                 ObjectNode metrics = JSON.createObjectNode();
                 metrics.set("validation", candidate.toJson());

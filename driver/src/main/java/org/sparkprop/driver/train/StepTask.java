@@ -51,17 +51,30 @@ final class StepTask implements SparkJobs.PartitionFunction<Block, StepResult> {
         ExecutorKernels.Slot slot = ExecutorKernels.get(topology, precision, maxRows);
         HandOver memory = handOver != 0 ? HandOver.get(handOver) : null;
         Object gradient = memory != null ? memory.gradients[partition] : slot.gradient;
-        slot.network.zero(gradient);
         int from = starts[partition];
         int to = ends[partition];
-        double loss = 0;
-        double weightSum = 0;
+        double[] sums = new double[2];
+        share(slot, memory != null ? memory.weights : weights.value(), block, seed, epoch, partition, from, to, gradient, sums);
+        return new StepResult(memory != null ? null : gradient, sums[0], to - from, sums[1], System.nanoTime() - start);
+    }
+
+    /**
+     * A partition's share of a step, rows [from, to) of its epoch order, whichever exchange runs it: the gradient
+     * is overwritten with Σ w·∂L/∂θ, and {@code sums} with {Σ w·loss, Σ w}.
+     *
+     * @param gradient Modified
+     * @param sums     Modified
+     */
+    static void share(ExecutorKernels.Slot slot, Object weights, Block block, long seed, int epoch, int partition, int from, int to,
+                      Object gradient, double[] sums) {
+        slot.network.zero(gradient);
+        sums[0] = 0;
+        sums[1] = 0;
         if (from < to) {
             int[] order = EpochOrder.of(seed, epoch, partition, block.rows);
-            loss = slot.network.accumulateGradient(memory != null ? memory.weights : weights.value(), block.features, block.targets,
-                    block.weights, order, from, to, gradient, slot.workspace);
-            weightSum = block.weightSum(order, from, to);
+            sums[0] = slot.network.accumulateGradient(weights, block.features, block.targets, block.weights, order, from, to,
+                    gradient, slot.workspace);
+            sums[1] = block.weightSum(order, from, to);
         }
-        return new StepResult(memory != null ? null : gradient, loss, to - from, weightSum, System.nanoTime() - start);
     }
 }

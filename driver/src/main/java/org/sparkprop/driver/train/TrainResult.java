@@ -19,9 +19,11 @@ import org.sparkprop.kernels.Topology;
  * @param samplesPerSecond rows processed by steps per second of the training loop
  * @param metricName       "accuracy" or "rmse": the validation metric's name
  * @param resumedFrom      the checkpoint the run resumed from (and newer ones skipped as damaged), or null
+ * @param exchange         how the steps travelled: "per-epoch" or "per-step" ({@link Exchange})
  */
 public record TrainResult(Topology topology, double[] weights, List<EpochRecord> history, long steps, String stopReason,
-                          int bestEpoch, double trainSeconds, double samplesPerSecond, String metricName, String resumedFrom) {
+                          int bestEpoch, double trainSeconds, double samplesPerSecond, String metricName, String resumedFrom,
+                          String exchange) {
 
     /** The content of training.json. */
     public ObjectNode historyJson() {
@@ -33,6 +35,7 @@ public record TrainResult(Topology topology, double[] weights, List<EpochRecord>
         n.put("bestEpoch", bestEpoch);
         n.put("train_seconds", trainSeconds);
         n.put("samples_per_second", samplesPerSecond);
+        n.put("exchange", exchange);
         if (resumedFrom != null) {
             n.put("resumedFrom", resumedFrom);
         }

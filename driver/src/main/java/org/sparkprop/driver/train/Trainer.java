@@ -82,34 +82,92 @@ public final class Trainer {
      * otherwise it starts from {@code initialWeights} (Not modified) when given, else from {@link WeightInit}.
      * Checkpoints are written every {@code checkpoints.everySteps()} steps and at the end of every epoch.
      */
-    @SuppressWarnings("unchecked")
     public TrainResult train(Dataset train, Dataset validation, double[] initialWeights, Checkpoints checkpoints,
                              TrainListener listener) {
-        Topology topology = topologyFor(train.schema());
-        Network<Object> network = (Network<Object>) Network.create(topology, config.precision());
-        int parameters = topology.parameterCount();
-        // The weights, the gradient sum, Adam's two moments and the best weights kept for early stopping, in double.
-        MemoryCheck.checkDriver(parameters, 5, topology.toString());
-
-        double[][] sizes = rowsAndWeights(train);
-        int[] rowsPerPartition = Arrays.stream(sizes).mapToInt(size -> (int) size[0]).toArray();
-        long totalRows = Arrays.stream(rowsPerPartition).asLongStream().sum();
-        if (totalRows == 0) {
-            throw new UserException("the training data have no rows");
+        Run run = new Run(train, validation, initialWeights, checkpoints, listener);
+        try (StepExchange exchange = StepExchange.open(sc, train.blocks(), run.network, config.seed(), run.maxRows, run.plan)) {
+            run.exchange = exchange.exchange();
+            while (!run.stopped()) {
+                int lastEpoch = validation != null ? run.state.epoch : config.epochs() - 1;
+                exchange.begin(run.stretchDescription(lastEpoch));
+                boolean failed = true;
+                try {
+                    run.stepsThrough(lastEpoch, exchange);
+                    failed = false;
+                } finally {
+                    exchange.end(failed);
+                }
+                if (run.state.stepInEpoch == run.stepsPerEpoch) {
+                    run.endEpoch();
+                }
+            }
         }
-        if (Arrays.stream(sizes).allMatch(size -> size[1] == 0)) {
-            throw new UserException("every row of the training data has weight 0; at least one row needs a weight above 0");
-        }
-        BatchPlan plan = BatchPlan.of(rowsPerPartition, config.batchSize());
-        int stepsPerEpoch = plan.steps();
-        long totalSteps = (long) stepsPerEpoch * config.epochs();
-        int maxRows = Math.min(plan.largestShare(), MAX_CHUNK_ROWS);
+        return run.result();
+    }
 
-        CheckpointStore store = checkpoints.enabled()
-                ? new CheckpointStore(checkpoints, sc.hadoopConfiguration(), config, topology, train.schema(), rowsPerPartition)
-                : null;
-        RunState state = store != null && checkpoints.resume() ? store.loadNewest() : null;
-        if (state == null) {
+    /**
+     * One run: what its configuration and data fix (network, batch plan, checkpoint store, listener) and its
+     * {@link RunState}. The step, the stop rules and the epoch's end are its methods, so that {@link #train} reads
+     * as the loop it is.
+     */
+    private final class Run {
+        final Topology topology;
+        final Network<Object> network;
+        final BatchPlan plan;
+        final int stepsPerEpoch;
+        final long totalSteps;
+        final int maxRows;
+        final Dataset validation;
+        final TrainListener listener;
+        final CheckpointStore store;
+        final long checkpointEvery;
+        final String metricName;
+        final RunState state;
+        /** Σ w·∂L/∂θ of a step, then the gradient the optimizer gets: one array for the whole run. */
+        final double[] gradient;
+        final long start = System.nanoTime();
+        /** The rate of the epoch's latest step, for its record. */
+        double rate = Double.NaN;
+        /** How the run's steps travel. */
+        Exchange exchange;
+
+        @SuppressWarnings("unchecked")
+        Run(Dataset train, Dataset validation, double[] initialWeights, Checkpoints checkpoints, TrainListener listener) {
+            this.topology = topologyFor(train.schema());
+            this.network = (Network<Object>) Network.create(topology, config.precision());
+            this.validation = validation;
+            this.listener = listener;
+            int parameters = topology.parameterCount();
+            // The weights, the gradient sum, Adam's two moments and the best weights kept for early stopping, in double.
+            MemoryCheck.checkDriver(parameters, 5, topology.toString());
+
+            double[][] sizes = rowsAndWeights(train);
+            int[] rowsPerPartition = Arrays.stream(sizes).mapToInt(size -> (int) size[0]).toArray();
+            long totalRows = Arrays.stream(rowsPerPartition).asLongStream().sum();
+            if (totalRows == 0) {
+                throw new UserException("the training data have no rows");
+            }
+            if (Arrays.stream(sizes).allMatch(size -> size[1] == 0)) {
+                throw new UserException("every row of the training data has weight 0; at least one row needs a weight above 0");
+            }
+            this.plan = BatchPlan.of(rowsPerPartition, config.batchSize());
+            this.stepsPerEpoch = plan.steps();
+            this.totalSteps = (long) stepsPerEpoch * config.epochs();
+            this.maxRows = Math.min(plan.largestShare(), MAX_CHUNK_ROWS);
+            this.metricName = train.schema().labelKind() == LabelKind.REGRESSION ? "rmse" : "accuracy";
+
+            this.store = checkpoints.enabled()
+                    ? new CheckpointStore(checkpoints, sc.hadoopConfiguration(), config, topology, train.schema(), rowsPerPartition)
+                    : null;
+            this.checkpointEvery = checkpoints.everySteps();
+            RunState resumed = store != null && checkpoints.resume() ? store.loadNewest() : null;
+            this.state = resumed != null ? resumed : new RunState(firstWeights(initialWeights), config.optimizer().newState(parameters));
+            this.gradient = new double[parameters];
+            listener.onStart(topology, totalRows, rowsPerPartition.length, stepsPerEpoch);
+        }
+
+        private double[] firstWeights(double[] initialWeights) {
+            int parameters = topology.parameterCount();
             double[] weights = new double[parameters];
             if (initialWeights != null) {
                 if (initialWeights.length != parameters) {
@@ -119,113 +177,179 @@ public final class Trainer {
             } else {
                 WeightInit.initialize(topology, config.seed(), weights);
             }
-            state = new RunState(weights, config.optimizer().newState(parameters));
+            return weights;
         }
-        listener.onStart(topology, totalRows, rowsPerPartition.length, stepsPerEpoch);
 
-        double[] gradient = new double[parameters];
-        boolean earlyStopping = validation != null && config.patience() > 0;
-        String metricName = train.schema().labelKind() == LabelKind.REGRESSION ? "rmse" : "accuracy";
-        long start = System.nanoTime();
+        /** True once the epoch budget is spent or a stop rule ended the run. */
+        boolean stopped() {
+            return state.epoch >= config.epochs() || state.stopReason != null;
+        }
 
-        StepJob steps = StepJob.open(sc, train.blocks(), network, config.seed(), maxRows);
-        try {
-            while (state.epoch < config.epochs() && state.stopReason == null) {
-                int epoch = state.epoch;
-                double rate = Double.NaN;
+        /**
+         * A stretch: the steps up to the end of epoch {@code lastEpoch}, ending the epochs before it on the way
+         * (validation, which needs Spark's task slots, makes every epoch a stretch of its own). Returns early when a
+         * stop rule ends the run; the last epoch's end is left for after the stretch.
+         */
+        void stepsThrough(int lastEpoch, StepExchange exchange) {
+            while (true) {
                 while (state.stepInEpoch < stepsPerEpoch) {
-                    int t = state.stepInEpoch;
-                    long stepStart = System.nanoTime();
-                    rate = config.schedule().rate(state.step, totalSteps, stepsPerEpoch);
-                    StepJob.Sums sums = steps.run(state.weights, epoch, plan.starts(t), plan.starts(t + 1),
-                            String.format(Locale.ROOT, "train epoch %d/%d step %d/%d", epoch + 1, config.epochs(), t + 1, stepsPerEpoch),
-                            gradient);
-                    double weightSum = sums.weightSum();
-                    if (weightSum > 0) {
-                        Chunks.forEach(parameters, (from, to) -> {
-                            for (int i = from; i < to; i++) {
-                                gradient[i] /= weightSum;
-                            }
-                        });
-                    }
-                    if (config.l2() > 0) {
-                        GradientTransforms.addL2(gradient, state.weights, config.l2(), topology);
-                    }
-                    if (config.l1() > 0) {
-                        GradientTransforms.addL1(gradient, state.weights, config.l1(), topology);
-                    }
-                    if (!Double.isFinite(sums.lossSum()) || !GradientTransforms.allFinite(gradient)) {
-                        throw diverged(epoch, t, stepsPerEpoch, state.step, Double.isFinite(sums.lossSum()) ? "gradient is" : "loss is", rate);
-                    }
-                    double norm = config.clipNorm() > 0
-                            ? GradientTransforms.clipByGlobalNorm(gradient, config.clipNorm())
-                            : GradientTransforms.l2Norm(gradient);
-                    if (config.clipValue() > 0) {
-                        GradientTransforms.clipByValue(gradient, config.clipValue());
-                    }
-                    state.optimizer.step(state.weights, gradient, rate);
-                    if (!GradientTransforms.allFinite(state.weights)) {
-                        throw diverged(epoch, t, stepsPerEpoch, state.step, "weights after the update are", rate);
-                    }
-                    state.epochNormSum += norm;
-                    state.epochLoss += sums.lossSum();
-                    state.epochRows += sums.rows();
-                    state.epochWeight += weightSum;
-                    state.epochStepSeconds += (System.nanoTime() - stepStart) / 1e9;
-                    state.stepInEpoch++;
-                    state.step++;
-                    listener.onStep(epoch + 1, config.epochs(), t + 1, stepsPerEpoch, state.epochLoss / state.epochWeight,
-                            state.epochRows / state.epochStepSeconds);
-                    if (store != null && state.stepInEpoch < stepsPerEpoch && state.step % checkpoints.everySteps() == 0) {
-                        store.save(state, elapsed(state, start));
-                    }
+                    step(exchange);
                 }
-                state.stepSeconds += state.epochStepSeconds;
-                state.rowsProcessed += state.epochRows;
-                double trainLoss = state.epochLoss / state.epochWeight;
-
-                double validationLoss = Double.NaN;
-                double validationMetric = Double.NaN;
-                if (validation != null) {
-                    Metrics m = Evaluator.evaluate(sc, topology, config.precision(), state.weights, validation.schema(), validation.blocks(),
-                            String.format(Locale.ROOT, "validate epoch %d/%d", epoch + 1, config.epochs()));
-                    validationLoss = m.loss();
-                    validationMetric = m.headline();
+                if (state.epoch == lastEpoch) {
+                    return;
                 }
-                EpochRecord record = new EpochRecord(epoch + 1, trainLoss, validationLoss, validationMetric,
-                        state.epochRows / state.epochStepSeconds, elapsed(state, start), rate, state.epochNormSum / stepsPerEpoch);
-                state.history.add(record);
-                listener.onEpoch(record, config.epochs(), metricName);
-
-                if (earlyStopping) {
-                    if (validationLoss < state.bestValidationLoss) {
-                        state.bestValidationLoss = validationLoss;
-                        state.bestWeights = state.weights.clone();
-                        state.bestEpoch = epoch + 1;
-                    } else if (epoch + 1 - state.bestEpoch >= config.patience()) {
-                        state.stopReason = "early stopping";
-                    }
-                } else {
-                    state.bestEpoch = epoch + 1;
-                }
-                if (state.stopReason == null && config.tolerance() > 0 && !Double.isNaN(state.previousLoss)
-                        && (state.previousLoss - trainLoss) / Math.max(Math.abs(state.previousLoss), Double.MIN_NORMAL) < config.tolerance()) {
-                    state.stopReason = "converged";
-                }
-                state.previousLoss = trainLoss;
-                state.epoch++;
-                state.startEpoch();
-                if (store != null) {
-                    store.save(state, elapsed(state, start));
+                endEpoch();
+                if (stopped()) {
+                    return;
                 }
             }
-        } finally {
-            steps.close();
         }
-        double[] finalWeights = state.bestWeights != null ? state.bestWeights : state.weights;
-        String stopReason = state.stopReason != null ? state.stopReason : "epochs";
-        return new TrainResult(topology, finalWeights, List.copyOf(state.history), state.step, stopReason, state.bestEpoch,
-                elapsed(state, start), state.rowsProcessed / state.stepSeconds, metricName, state.resumedFrom);
+
+        /** The Spark UI's name of a stretch through epoch {@code lastEpoch}: "train epoch 3/20, steps 97-128". */
+        String stretchDescription(int lastEpoch) {
+            long first = state.step + 1;
+            long last = (long) (lastEpoch + 1) * stepsPerEpoch;
+            String epochs = lastEpoch == state.epoch
+                    ? String.format(Locale.ROOT, "epoch %d/%d", state.epoch + 1, config.epochs())
+                    : String.format(Locale.ROOT, "epochs %d-%d/%d", state.epoch + 1, lastEpoch + 1, config.epochs());
+            return String.format(Locale.ROOT, "train %s, steps %d-%d", epochs, first, last);
+        }
+
+        /** The Spark UI's name of the next step's job. */
+        String stepDescription() {
+            return String.format(Locale.ROOT, "train epoch %d/%d step %d/%d", state.epoch + 1, config.epochs(), state.stepInEpoch + 1, stepsPerEpoch);
+        }
+
+        /**
+         * One step: the partitions' sums of the next mini-batch, the update, the step's bookkeeping, the listener,
+         * and a checkpoint where one is due within the epoch.
+         */
+        void step(StepExchange exchange) {
+            int t = state.stepInEpoch;
+            long stepStart = System.nanoTime();
+            rate = config.schedule().rate(state.step, totalSteps, stepsPerEpoch);
+            StepJob.Sums sums = exchange.step(state.weights, state.step, state.epoch, t, stepDescription(), gradient);
+            double norm = update(sums);
+            state.epochNormSum += norm;
+            state.epochLoss += sums.lossSum();
+            state.epochRows += sums.rows();
+            state.epochWeight += sums.weightSum();
+            state.epochStepSeconds += (System.nanoTime() - stepStart) / 1e9;
+            state.stepInEpoch++;
+            state.step++;
+            listener.onStep(state.epoch + 1, config.epochs(), t + 1, stepsPerEpoch, state.epochLoss / state.epochWeight,
+                    state.epochRows / state.epochStepSeconds);
+            if (store != null && state.stepInEpoch < stepsPerEpoch && state.step % checkpointEvery == 0) {
+                store.save(state, elapsed());
+            }
+        }
+
+        /**
+         * The driver's part of a step, on {@link #gradient} holding Σ w·∂L/∂θ: divide by Σw, add the penalties, stop
+         * if anything is not finite, clip, let the optimizer move the weights, and check them. Returns the gradient's
+         * global norm before clipping.
+         */
+        double update(StepJob.Sums sums) {
+            double weightSum = sums.weightSum();
+            if (weightSum > 0) {
+                Chunks.forEach(gradient.length, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        gradient[i] /= weightSum;
+                    }
+                });
+            }
+            if (config.l2() > 0) {
+                GradientTransforms.addL2(gradient, state.weights, config.l2(), topology);
+            }
+            if (config.l1() > 0) {
+                GradientTransforms.addL1(gradient, state.weights, config.l1(), topology);
+            }
+            if (!Double.isFinite(sums.lossSum()) || !GradientTransforms.allFinite(gradient)) {
+                throw diverged(Double.isFinite(sums.lossSum()) ? "gradient is" : "loss is");
+            }
+            double norm = config.clipNorm() > 0
+                    ? GradientTransforms.clipByGlobalNorm(gradient, config.clipNorm())
+                    : GradientTransforms.l2Norm(gradient);
+            if (config.clipValue() > 0) {
+                GradientTransforms.clipByValue(gradient, config.clipValue());
+            }
+            state.optimizer.step(state.weights, gradient, rate);
+            if (!GradientTransforms.allFinite(state.weights)) {
+                throw diverged("weights after the update are");
+            }
+            return norm;
+        }
+
+        /** The end of an epoch: validation, its record and the listener, the stop rules, and a checkpoint. */
+        void endEpoch() {
+            state.stepSeconds += state.epochStepSeconds;
+            state.rowsProcessed += state.epochRows;
+            double trainLoss = state.epochLoss / state.epochWeight;
+            Metrics validated = validate();
+            double validationLoss = validated != null ? validated.loss() : Double.NaN;
+            EpochRecord record = new EpochRecord(state.epoch + 1, trainLoss, validationLoss,
+                    validated != null ? validated.headline() : Double.NaN,
+                    state.epochRows / state.epochStepSeconds, elapsed(), rate, state.epochNormSum / stepsPerEpoch);
+            state.history.add(record);
+            listener.onEpoch(record, config.epochs(), metricName);
+
+            keepTheBestOrStopEarly(validationLoss);
+            stopIfConverged(trainLoss);
+            state.previousLoss = trainLoss;
+            state.epoch++;
+            state.startEpoch();
+            if (store != null) {
+                store.save(state, elapsed());
+            }
+        }
+
+        /** The validation data's metrics for the current weights, or null without validation data. */
+        private Metrics validate() {
+            if (validation == null) {
+                return null;
+            }
+            return Evaluator.evaluate(sc, topology, config.precision(), state.weights, validation.schema(), validation.blocks(),
+                    String.format(Locale.ROOT, "validate epoch %d/%d", state.epoch + 1, config.epochs()));
+        }
+
+        /** Early stopping (with validation data and patience): keep the best epoch's weights; stop after patience epochs without one. */
+        private void keepTheBestOrStopEarly(double validationLoss) {
+            int epoch = state.epoch + 1;
+            if (validation == null || config.patience() <= 0) {
+                state.bestEpoch = epoch;
+            } else if (validationLoss < state.bestValidationLoss) {
+                state.bestValidationLoss = validationLoss;
+                state.bestWeights = state.weights.clone();
+                state.bestEpoch = epoch;
+            } else if (epoch - state.bestEpoch >= config.patience()) {
+                state.stopReason = "early stopping";
+            }
+        }
+
+        /** The tolerance: stop when the training loss improved by less than this fraction of the previous epoch's. */
+        private void stopIfConverged(double trainLoss) {
+            if (state.stopReason == null && config.tolerance() > 0 && !Double.isNaN(state.previousLoss)
+                    && (state.previousLoss - trainLoss) / Math.max(Math.abs(state.previousLoss), Double.MIN_NORMAL) < config.tolerance()) {
+                state.stopReason = "converged";
+            }
+        }
+
+        /** The divergence guard's message for the step in progress. */
+        private UserException diverged(String what) {
+            return Trainer.diverged(state.epoch, state.stepInEpoch, stepsPerEpoch, state.step, what, rate);
+        }
+
+        /** Seconds of training loop: this process's plus what the run spent before a resume. */
+        double elapsed() {
+            return state.elapsedBefore + (System.nanoTime() - start) / 1e9;
+        }
+
+        TrainResult result() {
+            double[] finalWeights = state.bestWeights != null ? state.bestWeights : state.weights;
+            String stopReason = state.stopReason != null ? state.stopReason : "epochs";
+            return new TrainResult(topology, finalWeights, List.copyOf(state.history), state.step, stopReason, state.bestEpoch,
+                    elapsed(), state.rowsProcessed / state.stepSeconds, metricName, state.resumedFrom, exchange.id());
+        }
     }
 
     /** The divergence guard's message: where (1-based epoch and steps) and what stopped being finite. */
@@ -234,11 +358,6 @@ public final class Trainer {
                 "training diverged in epoch %d, step %d of %d (step %d of the run): the %s not finite; nothing was written; "
                         + "try a lower --learning-rate (now %g) or --clip-norm",
                 epoch + 1, stepInEpoch + 1, stepsPerEpoch, step + 1, what, rate));
-    }
-
-    /** Seconds of training loop: this process's plus what the run spent before a resume. */
-    private static double elapsed(RunState state, long start) {
-        return state.elapsedBefore + (System.nanoTime() - start) / 1e9;
     }
 
     /** One step in a Spark job of its own ({@link StepJob}), with this run's seed, in memory or not. */

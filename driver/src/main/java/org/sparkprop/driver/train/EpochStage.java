@@ -1,0 +1,174 @@
+package org.sparkprop.driver.train;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.SimpleFutureAction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.rdd.ShuffledRDD;
+import org.sparkprop.driver.Chunks;
+import org.sparkprop.driver.SparkJobs;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.kernels.Network;
+import scala.Tuple2;
+import scala.collection.Iterator;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction0;
+import scala.runtime.AbstractFunction1;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
+import scala.util.Try;
+
+/**
+ * The per-epoch exchange, driver side (local mode): a stretch of steps, one or more epochs, runs as one Spark stage
+ * in barrier execution mode (every partition's {@link EpochTask} at once; Spark reruns them together if one fails),
+ * submitted without waiting; each step passes through the run's {@link EpochChannel}. The stage writes an empty
+ * shuffle read by a one-task job, because Spark reruns a failed barrier stage only when it is a shuffle's map stage.
+ */
+final class EpochStage implements StepExchange {
+    /** How long the driver waits for deposits before it looks at the stage's job again. */
+    private static final long POLL_MILLIS = 50;
+    private static final ClassTag<Integer> INT = ClassTag$.MODULE$.apply(Integer.class);
+
+    private final JavaSparkContext sc;
+    private final JavaRDD<Block> blocks;
+    private final Network<Object> network;
+    private final EpochTask task;
+    private final EpochChannel channel;
+    private SimpleFutureAction<BoxedUnit> job;
+
+    EpochStage(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, BatchPlan plan) {
+        this.sc = sc;
+        this.blocks = blocks;
+        this.network = network;
+        this.channel = EpochChannel.open(network, plan, blocks.getNumPartitions());
+        this.task = new EpochTask(channel.id, network.topology(), network.precision(), seed, maxRows);
+    }
+
+    @Override
+    public Exchange exchange() {
+        return Exchange.PER_EPOCH;
+    }
+
+    @Override
+    public void begin(String description) {
+        channel.startStretch();
+        RDD<Tuple2<Integer, Integer>> stage = blocks.rdd().barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(Tuple2.class));
+        ShuffledRDD<Integer, Integer, Integer> shuffled = new ShuffledRDD<>(stage, new HashPartitioner(1), INT, INT, INT);
+        List<Object> only = List.of(0);
+        job = SparkJobs.described(sc, description, () -> sc.sc().submitJob(shuffled, new Drain(), CollectionConverters.asScala(only).toSeq(),
+                new Ignore(), new Nothing()));
+    }
+
+    @Override
+    public StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, double[] gradientSum) {
+        Chunks.forEach(weights.length, (from, to) -> network.castInto(weights, channel.weights, from, to));
+        channel.publish(step, epoch, stepInEpoch);
+        try {
+            while (!channel.awaitDeposits(POLL_MILLIS)) {
+                if (job.isCompleted()) {
+                    throw stageEnded();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the partitions' gradients of step " + (step + 1), e);
+        }
+        double lossSum = 0;
+        long rows = 0;
+        double weightSum = 0;
+        long slowest = 0;
+        for (int p = 0; p < channel.gradients.length; p++) {
+            lossSum += channel.lossSums[p];
+            rows += channel.rows[p];
+            weightSum += channel.weightSums[p];
+            slowest = Math.max(slowest, channel.computeNanos[p]);
+        }
+        Object[] gradients = channel.gradients;
+        // each element summed over the partitions in partition order, as StepJob does
+        Chunks.forEach(gradientSum.length, (from, to) -> {
+            Arrays.fill(gradientSum, from, to, 0);
+            for (Object gradient : gradients) {
+                network.addTo(gradient, gradientSum, from, to);
+            }
+        });
+        return new StepJob.Sums(lossSum, rows, weightSum, slowest);
+    }
+
+    /** The exception for a stage whose job ended while the driver still waited for a step's gradients. */
+    private RuntimeException stageEnded() {
+        Try<BoxedUnit> outcome = job.value().get();
+        if (outcome.isFailure()) {
+            Throwable cause = outcome.failed().get();
+            return cause instanceof RuntimeException r ? r : new IllegalStateException("the per-epoch stage failed", cause);
+        }
+        return new IllegalStateException("the per-epoch stage ended before the driver's last step (a bug)");
+    }
+
+    @Override
+    public void end(boolean failed) {
+        channel.finish();
+        if (job == null) {
+            return;
+        }
+        SimpleFutureAction<BoxedUnit> ending = job;
+        job = null;
+        if (failed) {
+            ending.cancel();
+        }
+        try {
+            scala.concurrent.Await.ready(ending, scala.concurrent.duration.Duration.Inf());
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the per-epoch stage ended", e);
+        }
+        Try<BoxedUnit> outcome = ending.value().get();
+        if (!failed && outcome.isFailure()) {
+            Throwable cause = outcome.failed().get();
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException("the per-epoch stage failed", cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        end(true);
+        channel.close();
+    }
+
+    /** Reads the stage's (empty) shuffle output. */
+    static final class Drain extends AbstractFunction1<Iterator<Tuple2<Integer, Integer>>, Integer> implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Integer apply(Iterator<Tuple2<Integer, Integer>> rows) {
+            int n = 0;
+            while (rows.hasNext()) {
+                rows.next();
+                n++;
+            }
+            return n;
+        }
+    }
+
+    private static final class Ignore extends AbstractFunction2<Object, Integer, BoxedUnit> implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public BoxedUnit apply(Object partition, Integer result) {
+            return BoxedUnit.UNIT;
+        }
+    }
+
+    private static final class Nothing extends AbstractFunction0<BoxedUnit> implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public BoxedUnit apply() {
+            return BoxedUnit.UNIT;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.sparkprop.driver.train;
+
+import java.util.Collections;
+import org.apache.spark.TaskContext;
+import org.sparkprop.driver.FaultPoints;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.kernels.Precision;
+import org.sparkprop.kernels.Topology;
+import scala.Tuple2;
+import scala.collection.Iterator;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * One partition's task in a per-epoch stage (barrier mode; runs on an executor thread of the driver's JVM): until
+ * the driver ends the stretch, it waits for the next step on its {@link EpochChannel}, computes its partition's
+ * share as {@link StepTask} does, and deposits it. A task of a rerun stage asks the channel which step is current
+ * and continues from there. Its output is empty: the stage exists for the exchange, and writes to a shuffle only
+ * so that Spark reruns it after a failure (a failed barrier result stage is not rerun).
+ */
+final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2<Integer, Integer>>> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Fault point for tests: throw once, in partition 0 on the stage's first attempt, when computing this step of the run. */
+    static final String FAIL_AT_STEP = "sparkprop.fail.exchangeTaskAtStep";
+
+    private final long channel;
+    private final Topology topology;
+    private final Precision precision;
+    private final long seed;
+    private final int maxRows;
+
+    EpochTask(long channel, Topology topology, Precision precision, long seed, int maxRows) {
+        this.channel = channel;
+        this.topology = topology;
+        this.precision = precision;
+        this.seed = seed;
+        this.maxRows = maxRows;
+    }
+
+    @Override
+    public Iterator<Tuple2<Integer, Integer>> apply(Iterator<Block> blocks) {
+        TaskContext context = TaskContext.get();
+        int partition = context.partitionId();
+        Block block = blocks.next();
+        EpochChannel exchange = EpochChannel.get(channel);
+        ExecutorKernels.Slot slot = ExecutorKernels.get(topology, precision, maxRows);
+        int[] where = new int[2];
+        double[] sums = new double[2];
+        long failAt = Long.getLong(FAIL_AT_STEP, -1);
+        try {
+            long step;
+            while ((step = exchange.awaitWork(partition, context, where)) >= 0) {
+                long start = System.nanoTime();
+                int t = where[1];
+                int from = exchange.plan.start(t, partition);
+                int to = exchange.plan.start(t + 1, partition);
+                if (step == failAt && partition == 0 && context.stageAttemptNumber() == 0) {
+                    FaultPoints.fail("exchange task, step " + (step + 1));
+                }
+                StepTask.share(slot, exchange.weights, block, seed, where[0], partition, from, to, slot.gradient, sums);
+                exchange.deposit(partition, step, slot.gradient, sums[0], to - from, sums[1], System.nanoTime() - start);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            context.killTaskIfInterrupted();
+            throw new IllegalStateException("interrupted while waiting for the driver's next step", e);
+        }
+        return CollectionConverters.asScala(Collections.<Tuple2<Integer, Integer>>emptyIterator());
+    }
+}

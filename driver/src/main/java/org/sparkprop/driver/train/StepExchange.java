@@ -1,0 +1,85 @@
+package org.sparkprop.driver.train;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.kernels.Network;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a run's steps reach the partitions ({@link Exchange}): the trainer opens a stretch of steps with
+ * {@link #begin}, runs its steps with {@link #step} and closes it with {@link #end}; between stretches it may run
+ * Spark jobs of its own (validation). Per step, a stretch is nothing and each step a job; per epoch, a stretch is
+ * one barrier stage.
+ */
+interface StepExchange extends AutoCloseable {
+    Logger LOG = LoggerFactory.getLogger("org.sparkprop");
+
+    /** The exchange {@link Exchange#choose} picks for these blocks, opened, with its choice logged. */
+    static StepExchange open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, BatchPlan plan) {
+        Exchange.Choice choice = Exchange.choose(sc, blocks.getNumPartitions());
+        if (choice.fellBack()) {
+            LOG.warn("exchange: {} ({})", choice.exchange().id(), choice.why());
+        } else {
+            LOG.info("exchange: {} ({})", choice.exchange().id(), choice.why());
+        }
+        return choice.exchange() == Exchange.PER_EPOCH
+                ? new EpochStage(sc, blocks, network, seed, maxRows, plan)
+                : new PerStep(StepJob.open(sc, blocks, network, seed, maxRows), plan);
+    }
+
+    Exchange exchange();
+
+    /** Opens a stretch of steps, labelled {@code description} in the Spark UI. */
+    void begin(String description);
+
+    /**
+     * Runs step {@code stepInEpoch} of epoch {@code epoch}, the run's step {@code step} (0-based).
+     *
+     * @param weights     θ in double (Not modified)
+     * @param description the step's label where a step is a job of its own
+     * @param gradientSum Modified: overwritten with Σ w·∂L/∂θ over the step's rows, summed in partition order
+     */
+    StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, double[] gradientSum);
+
+    /** Closes the stretch; {@code failed}: the driver stopped in it (its tasks are released, its job cancelled). */
+    void end(boolean failed);
+
+    @Override
+    void close();
+
+    /** One Spark job per step. */
+    final class PerStep implements StepExchange {
+        private final StepJob steps;
+        private final BatchPlan plan;
+
+        PerStep(StepJob steps, BatchPlan plan) {
+            this.steps = steps;
+            this.plan = plan;
+        }
+
+        @Override
+        public Exchange exchange() {
+            return Exchange.PER_STEP;
+        }
+
+        @Override
+        public void begin(String description) {
+        }
+
+        @Override
+        public StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, double[] gradientSum) {
+            return steps.run(weights, epoch, plan.starts(stepInEpoch), plan.starts(stepInEpoch + 1), description, gradientSum);
+        }
+
+        @Override
+        public void end(boolean failed) {
+        }
+
+        @Override
+        public void close() {
+            steps.close();
+        }
+    }
+}
