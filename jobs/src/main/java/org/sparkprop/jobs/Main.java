@@ -48,6 +48,7 @@ public final class Main {
                 case "predict" -> new PredictCommand();
                 case "bench" -> new BenchCommand();
                 case "report" -> new ReportCommand();
+                case "export" -> new ExportCommand();
                 case "retrain" -> new RetrainCommand();
                 case "models" -> {
                     if (modelsAction == null) {
@@ -56,7 +57,7 @@ public final class Main {
                     }
                     yield new ModelsCommand(modelsAction, modelsVersion);
                 }
-                default -> throw new UserException("unknown subcommand '" + args[0] + "'; expected train, evaluate, predict, report, retrain or models");
+                default -> throw new UserException("unknown subcommand '" + args[0] + "'; expected train, evaluate, predict, report, export, retrain or models");
             };
             Options options = command.options();
             if (!options.parse(rest)) {
@@ -122,6 +123,7 @@ public final class Main {
                   predict    one prediction per row of data, written to a file
                   bench      BLAS, kernel and step timings, and training against Spark MLlib, as a table and JSON
                   report     an HTML training report (charts, confusion matrix, configuration) in a model directory
+                  export     a model as an ONNX file, for ONNX Runtime and other ONNX tools
                   retrain    retrain a registered model on fresh data; publish the candidate only if it passes the gate
                   models     versions of a registered model: list, show, promote VERSION, rollback, gc, path
 

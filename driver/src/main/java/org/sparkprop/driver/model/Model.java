@@ -2,13 +2,11 @@ package org.sparkprop.driver.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Objects;
-import org.sparkprop.driver.data.LabelKind;
 import org.sparkprop.driver.data.Schema;
-import org.sparkprop.kernels.Loss;
 import org.sparkprop.kernels.Precision;
 import org.sparkprop.kernels.Topology;
+import org.sparkprop.predictor.ModelFormat;
 
 /**
  * A trained network and its provenance: the shape, the compute precision it was trained in, the data schema it
@@ -70,53 +68,12 @@ public record Model(Topology topology, Precision precision, Schema schema, doubl
      * distinct class label per class index.
      */
     static void checkFits(Topology topology, Schema schema) {
-        if (schema.outputs() != topology.outputs()) {
-            throw new IllegalArgumentException("the schema has " + schema.outputs() + " outputs but the network "
-                    + ModelJson.shown(topology) + " has " + topology.outputs());
-        }
-        if (schema.numFeatures() != topology.inputs()) {
-            throw new IllegalArgumentException("the schema has " + schema.numFeatures() + " features but the network "
-                    + ModelJson.shown(topology) + " has " + topology.inputs() + " inputs");
-        }
-        LabelKind kind = schema.labelKind();
-        Loss loss = topology.loss();
-        boolean fits = switch (loss) {
-            case MSE -> kind == LabelKind.REGRESSION;
-            case SOFTMAX_CROSS_ENTROPY -> kind == LabelKind.CLASSES;
-            case BINARY_CROSS_ENTROPY -> kind == LabelKind.BINARY || kind == LabelKind.MULTILABEL;
-        };
-        if (!fits) {
-            throw new IllegalArgumentException("labels of kind " + kind + " do not fit loss " + loss);
-        }
-        int expectedClasses = switch (kind) {
-            case CLASSES -> schema.outputs();
-            case BINARY -> 2;
-            case REGRESSION, MULTILABEL -> 0;
-        };
-        if (schema.classes().size() != expectedClasses) {
-            throw new IllegalArgumentException("labels of kind " + kind + " with " + schema.outputs() + " outputs need "
-                    + expectedClasses + " class labels, the schema has " + schema.classes().size());
-        }
-        if (new HashSet<>(schema.classes()).size() != schema.classes().size()) {
-            throw new IllegalArgumentException("the class labels must differ from each other, got " + schema.classes().size()
-                    + " labels of which " + new HashSet<>(schema.classes()).size() + " differ");
-        }
-        int labelColumns = kind == LabelKind.CLASSES || kind == LabelKind.BINARY ? 1 : schema.outputs();
-        if (!schema.labelColumns().isEmpty() && schema.labelColumns().size() != labelColumns) {
-            throw new IllegalArgumentException("labels of kind " + kind + " with " + schema.outputs() + " outputs come from "
-                    + labelColumns + (labelColumns == 1 ? " label column" : " label columns") + " (or none, for LibSVM),"
-                    + " the schema has " + schema.labelColumns().size());
-        }
+        ModelFormat.checkFits(topology, ModelJson.toModelSchema(schema));
     }
 
     /** Index of the first NaN or infinite value in {@code values}, or -1 if all are finite. */
     static int firstNonFinite(double[] values) {
-        for (int i = 0; i < values.length; i++) {
-            if (!Double.isFinite(values[i])) {
-                return i;
-            }
-        }
-        return -1;
+        return ModelFormat.firstNonFinite(values);
     }
 
     /** Equal topology, precision, schema, JSON objects, and bit-identical weights. */

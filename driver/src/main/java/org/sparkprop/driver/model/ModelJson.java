@@ -1,31 +1,21 @@
 package org.sparkprop.driver.model;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.LabelKind;
 import org.sparkprop.driver.data.Schema;
-import org.sparkprop.kernels.Activation;
-import org.sparkprop.kernels.Loss;
 import org.sparkprop.kernels.Topology;
+import org.sparkprop.predictor.Json;
+import org.sparkprop.predictor.ModelFormat;
+import org.sparkprop.predictor.ModelFormatException;
+import org.sparkprop.predictor.ModelSchema;
+import org.sparkprop.predictor.OutputKind;
 
 /**
  * JSON forms of a network's shape and its data schema, shared by model files and anything else that records
@@ -35,37 +25,16 @@ import org.sparkprop.kernels.Topology;
  * schema:   {"numFeatures": 4, "featureNames": [...], "labelColumns": ["species"], "labelKind": "classes",
  *            "classes": ["setosa", ...], "outputs": 3}
  * </pre>
- * The readers are for files that may come from anywhere: they check every field's type and range before
- * building anything, and report a problem as a {@link UserException} naming the file and the field.
- * {@code where} names the node being read, for example {@code "model /m/model.json: topology"}; its field
- * {@code sizes} is then named {@code "model /m/model.json: topology.sizes"}.
+ * The forms, their readers and the hardened mapper live in the Spark-free predictor module ({@link ModelFormat},
+ * {@link Json}), which reads model directories without Spark; this class is their face on the driver's side: it
+ * takes and gives the driver's {@link Schema}, and reports a problem as a {@link UserException} naming the file and
+ * the field. {@code where} names the node being read, for example {@code "model /m/model.json: topology"}; its
+ * field {@code sizes} is then named {@code "model /m/model.json: topology.sizes"}.
  */
 public final class ModelJson {
 
-    /** Deepest nesting of objects and arrays read. */
-    static final int MAX_DEPTH = 64;
-
-    /**
-     * Reads and writes every sparkprop JSON file: duplicate keys and trailing content are errors, and the
-     * mapper never closes the streams it is given. Field names are not canonicalized (nor interned): Jackson
-     * would otherwise keep every name it meets in a table shared by all later reads, so that each file read
-     * would leave state behind and one with many odd names would make later reads copy a larger table.
-     * Nesting deeper than {@value #MAX_DEPTH} is refused: sparkprop's files nest a few levels, and a deeply
-     * nested tree costs about a hundred bytes of memory per byte of its text.
-     */
-    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
-                    .build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            .build();
-
-    /** Longest text of a JSON value quoted in an error message. */
-    private static final int SHOWN_CHARS = 60;
-    /** Most dense layers of a network spelled out in an error message. */
-    private static final int SHOWN_LAYERS = 16;
+    /** Reads and writes every sparkprop JSON file: see {@link Json#MAPPER}. */
+    static final ObjectMapper MAPPER = Json.MAPPER;
 
     private ModelJson() {
     }
@@ -84,86 +53,41 @@ public final class ModelJson {
     }
 
     public static ObjectNode toJson(Topology topology) {
-        ObjectNode node = newObject();
-        ArrayNode sizes = node.putArray("sizes");
-        for (int size : topology.sizes()) {
-            sizes.add(size);
-        }
-        ArrayNode activations = node.putArray("activations");
-        for (Activation activation : topology.activations()) {
-            activations.add(activation.id());
-        }
-        node.put("loss", topology.loss().id());
-        return node;
+        return ModelFormat.toJson(topology);
     }
 
     public static ObjectNode toJson(Schema schema) {
-        ObjectNode node = newObject();
-        node.put("numFeatures", schema.numFeatures());
-        addTexts(node.putArray("featureNames"), schema.featureNames());
-        addTexts(node.putArray("labelColumns"), schema.labelColumns());
-        node.put("labelKind", schema.labelKind().name().toLowerCase(Locale.ROOT));
-        addTexts(node.putArray("classes"), schema.classes());
-        node.put("outputs", schema.outputs());
-        return node;
+        return ModelFormat.toJson(toModelSchema(schema));
     }
 
-    /**
-     * The topology that {@link #toJson(Topology)} wrote. Nothing is allocated beyond what the JSON already
-     * holds: the parameter count, and with it any claim of a network too large for this build, is checked by
-     * {@link Topology}'s constructor before weights are read.
-     */
+    /** The topology that {@link #toJson(Topology)} wrote (see {@link ModelFormat#readTopology}). */
     public static Topology readTopology(JsonNode node, String where) {
-        ObjectNode object = requireObject(node, where);
-        JsonNode sizesNode = requireArray(object.get("sizes"), where + ".sizes");
-        int[] sizes = new int[sizesNode.size()];
-        for (int l = 0; l < sizes.length; l++) {
-            // an element's name is made only for an error: for a long list, a string per element costs more than the list
-            JsonNode size = sizesNode.get(l);
-            sizes[l] = size.isInt() && size.intValue() >= 1 ? size.intValue()
-                    : requireInt(size, where + ".sizes[" + l + "]", 1, Integer.MAX_VALUE);
-        }
-        if (sizes.length < 2) {
-            throw new UserException(where + ".sizes must hold at least an input and an output size, got " + sizes.length + " sizes");
-        }
-        JsonNode activationsNode = requireArray(object.get("activations"), where + ".activations");
-        Activation[] activations = new Activation[activationsNode.size()];
-        Activation[] known = Activation.values();
-        for (int l = 0; l < activations.length; l++) {
-            int index = l;
-            activations[l] = requireName(activationsNode.get(l), () -> where + ".activations[" + index + "]", Activation::parse, known);
-        }
-        Loss loss = requireName(object.get("loss"), () -> where + ".loss", Loss::parse, Loss.values());
-        try {
-            return new Topology(sizes, activations, loss);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(where + ": " + e.getMessage());
-        }
+        return checked(() -> ModelFormat.readTopology(node, where));
     }
 
     /** The schema that {@link #toJson(Schema)} wrote. */
     public static Schema readSchema(JsonNode node, String where) {
-        ObjectNode object = requireObject(node, where);
-        int numFeatures = requireInt(object.get("numFeatures"), where + ".numFeatures", 1, Integer.MAX_VALUE);
-        List<String> featureNames = requireTexts(object.get("featureNames"), where + ".featureNames");
-        List<String> labelColumns = requireTexts(object.get("labelColumns"), where + ".labelColumns");
-        String kindName = where + ".labelKind";
-        String kindText = requireText(object.get("labelKind"), kindName);
-        LabelKind labelKind = null;
-        for (LabelKind kind : LabelKind.values()) {
-            if (kind.name().equalsIgnoreCase(kindText)) {
-                labelKind = kind;
-            }
-        }
-        if (labelKind == null) {
-            throw new UserException(kindName + " must be one of regression, classes, binary, multilabel, got " + shown(object.get("labelKind")));
-        }
-        List<String> classes = requireTexts(object.get("classes"), where + ".classes");
-        int outputs = requireInt(object.get("outputs"), where + ".outputs", 1, Integer.MAX_VALUE);
+        return toSchema(checked(() -> ModelFormat.readSchema(node, where)));
+    }
+
+    /** The predictor module's form of {@code schema}. */
+    public static ModelSchema toModelSchema(Schema schema) {
+        return new ModelSchema(schema.numFeatures(), schema.featureNames(), schema.labelColumns(),
+                OutputKind.valueOf(schema.labelKind().name()), schema.classes(), schema.outputs());
+    }
+
+    /** The driver's form of {@code schema}. */
+    public static Schema toSchema(ModelSchema schema) {
+        return new Schema(schema.numFeatures(), schema.featureNames(), schema.labelColumns(),
+                LabelKind.valueOf(schema.kind().name()), schema.classes(), schema.outputs());
+    }
+
+    /** What {@code read} returns; a {@link ModelFormatException} it throws becomes a {@link UserException}. */
+    static <T> T checked(Supplier<T> read) {
         try {
-            return new Schema(numFeatures, featureNames, labelColumns, labelKind, classes, outputs);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(where + ": " + e.getMessage());
+            return read.get();
+        } catch (ModelFormatException e) {
+            throw new UserException(e.getMessage(), e);
         }
     }
 
@@ -211,115 +135,18 @@ public final class ModelJson {
         };
     }
 
-    static ObjectNode requireObject(JsonNode value, String name) {
-        if (!require(value, name).isObject()) {
-            throw new UserException(name + " must be a JSON object, got " + shown(value));
-        }
-        return (ObjectNode) value;
-    }
-
-    static JsonNode requireArray(JsonNode value, String name) {
-        if (!require(value, name).isArray()) {
-            throw new UserException(name + " must be a JSON array, got " + shown(value));
-        }
-        return value;
-    }
-
-    /**
-     * The constant that {@code parse} makes of the string {@code value}. A string it refuses is reported with
-     * {@code known}, the constants whose texts it reads, and the value as JSON (so that a file's text never
-     * breaks the message into lines). {@code name} is asked for only to report a problem.
-     */
-    static <E> E requireName(JsonNode value, Supplier<String> name, Function<String, E> parse, E[] known) {
-        if (value == null || !value.isTextual()) {
-            requireText(value, name.get());
-        }
-        try {
-            return parse.apply(value.textValue());
-        } catch (IllegalArgumentException e) {
-            throw new UserException(name.get() + " must be one of "
-                    + Arrays.stream(known).map(Object::toString).collect(Collectors.joining(", ")) + ", got " + shown(value));
-        }
-    }
-
-    static String requireText(JsonNode value, String name) {
-        if (!require(value, name).isTextual()) {
-            throw new UserException(name + " must be a string, got " + shown(value));
-        }
-        return value.textValue();
-    }
-
-    static List<String> requireTexts(JsonNode value, String name) {
-        JsonNode array = requireArray(value, name);
-        List<String> texts = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
-            JsonNode text = array.get(i);
-            texts.add(text.isTextual() ? text.textValue() : requireText(text, name + "[" + i + "]"));
-        }
-        return texts;
-    }
-
-    /** An integer in [min, max]; a fraction or a number beyond the range of long is refused too. */
-    static long requireLong(JsonNode value, String name, long min, long max) {
-        if (!require(value, name).isIntegralNumber() || !value.canConvertToLong()) {
-            throw new UserException(name + " must be an integer from " + min + " to " + max + ", got " + shown(value));
-        }
-        long v = value.longValue();
-        if (v < min || v > max) {
-            throw new UserException(name + " must be an integer from " + min + " to " + max + ", got " + v);
-        }
-        return v;
-    }
-
-    static int requireInt(JsonNode value, String name, int min, int max) {
-        return (int) requireLong(value, name, min, max);
-    }
-
-    private static JsonNode require(JsonNode value, String name) {
-        if (value == null || value.isMissingNode()) {
-            throw new UserException(name + " is missing");
-        }
-        return value;
-    }
-
     /** A JSON value as text for an error message: on one line, cut short if long. */
     static String shown(JsonNode value) {
-        String text = value.toString();
-        return oneLine(text.length() <= SHOWN_CHARS ? text : text.substring(0, SHOWN_CHARS) + "…");
+        return Json.shown(value);
     }
 
-    /**
-     * A network for an error message: as {@link Topology#toString()} prints it, or for more than
-     * {@value #SHOWN_LAYERS} dense layers its ends and the number of layers.
-     */
+    /** A network for an error message (see {@link ModelFormat#shown(Topology)}). */
     static String shown(Topology topology) {
-        if (topology.layers() <= SHOWN_LAYERS) {
-            return topology.toString();
-        }
-        return topology.inputs() + " -" + topology.activation(0) + "-> … (" + topology.layers() + " dense layers) … -"
-                + topology.activation(topology.layers() - 1) + "-> " + topology.outputs() + " (loss " + topology.loss() + ")";
+        return ModelFormat.shown(topology);
     }
 
-    /**
-     * {@code text} with every control character and line or paragraph separator written as a Java escape
-     * (backslash, u, four hexadecimal digits), so that text from a file keeps an error message on one line.
-     */
+    /** {@code text} on one line (see {@link Json#oneLine}). */
     static String oneLine(String text) {
-        StringBuilder line = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                line.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                line.append(c);
-            }
-        }
-        return line.toString();
-    }
-
-    private static void addTexts(ArrayNode array, List<String> texts) {
-        for (String text : texts) {
-            array.add(text);
-        }
+        return Json.oneLine(text);
     }
 }

@@ -3,27 +3,23 @@ package org.sparkprop.driver.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.sparkprop.driver.FaultPoints;
+import org.sparkprop.driver.HadoopFiles;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.model.Model;
 import org.sparkprop.driver.model.ModelStore;
+import org.sparkprop.predictor.Json;
 
 /**
  * Models by name on any Hadoop file system, with numbered immutable versions and a {@code current} pointer.
@@ -51,7 +47,7 @@ public final class Registry {
     private final FileSystem fs;
     private final Path root;
     private final String name;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.MAPPER;
 
     /** What the registry knows of one version. */
     public record Version(int number, Integer parent, String runKey, ObjectNode metrics, String createdAt, String path) {
@@ -261,38 +257,15 @@ public final class Registry {
         return new Path(new Path(root, "runs"), key + ".json");
     }
 
-    /** Writes a small file in place of {@code target}: rename over it where the file system can, else one object write. */
     private void replaceAtomically(Path target, byte[] bytes) throws IOException {
-        fs.mkdirs(target.getParent());
-        Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
-        writeFile(temporary, bytes);
-        try {
-            FileContext.getFileContext(target.toUri(), conf).rename(temporary, target, Options.Rename.OVERWRITE);
-        } catch (UnsupportedOperationException e) {
-            fs.delete(temporary, false);
-            writeFile(target, bytes);
-        }
+        HadoopFiles.replaceAtomically(fs, conf, target, bytes);
     }
 
     private void writeFile(Path path, byte[] bytes) throws IOException {
-        try (OutputStream out = fs.create(path, true)) {
-            out.write(bytes);
-        }
+        HadoopFiles.write(fs, path, bytes);
     }
 
     private JsonNode readJson(Path path) throws IOException {
-        long length = fs.getFileStatus(path).getLen();
-        if (length > MAX_JSON_BYTES) {
-            throw new UserException(path + " has " + length + " bytes; a registry file has at most " + MAX_JSON_BYTES);
-        }
-        byte[] bytes = new byte[(int) length];
-        try (InputStream in = fs.open(path)) {
-            new DataInputStream(in).readFully(bytes);
-        }
-        try {
-            return json.readTree(bytes);
-        } catch (IOException e) {
-            throw new UserException(path + " is not valid JSON");
-        }
+        return HadoopFiles.readJson(fs, path, MAX_JSON_BYTES, path.toString());
     }
 }

@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
@@ -35,6 +32,8 @@ import org.sparkprop.driver.train.TrainListener;
 import org.sparkprop.driver.train.TrainResult;
 import org.sparkprop.driver.train.Trainer;
 import org.sparkprop.kernels.Topology;
+import org.sparkprop.predictor.ModelFormat;
+import org.sparkprop.predictor.Sha256;
 
 /**
  * One scheduled retraining run: warm-start from the published version, train, evaluate candidate and champion on
@@ -265,7 +264,7 @@ public final class Retrainer {
         n.put("fromScratch", request.fromScratch());
         n.put("parent", parent == null ? 0 : parent);
         try {
-            return HexFormat.of().formatHex(digest().digest(JSON.writeValueAsBytes(n))).substring(0, 32);
+            return HexFormat.of().formatHex(Sha256.digest().digest(JSON.writeValueAsBytes(n))).substring(0, 32);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -273,16 +272,10 @@ public final class Retrainer {
 
     /** SHA-256 of weights as little-endian float64: the same as a model file's weights.sha256. */
     static String sha256(double[] weights) {
-        ByteBuffer bytes = ByteBuffer.allocate(8 * weights.length).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asDoubleBuffer().put(weights);
-        return HexFormat.of().formatHex(digest().digest(bytes.array()));
-    }
-
-    private static MessageDigest digest() {
         try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return ModelFormat.writeWeights(OutputStream.nullOutputStream(), weights);
+        } catch (IOException e) {
+            throw new IllegalStateException("the null stream does not fail", e);
         }
     }
 

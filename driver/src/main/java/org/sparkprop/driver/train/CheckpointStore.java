@@ -4,18 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -26,17 +20,19 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkprop.driver.FaultPoints;
+import org.sparkprop.driver.HadoopFiles;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.Schema;
 import org.sparkprop.driver.model.ModelJson;
 import org.sparkprop.driver.optim.OptimizerSpec;
 import org.sparkprop.driver.optim.OptimizerState;
 import org.sparkprop.kernels.Topology;
+import org.sparkprop.predictor.Json;
+import org.sparkprop.predictor.Sha256;
 
 /**
  * Checkpoints of one run in a directory on any Hadoop file system. Checkpoint n (the step count) is the folder
@@ -64,15 +60,14 @@ final class CheckpointStore {
     private final OptimizerSpec optimizerSpec;
     /** What the run is; a checkpoint of another run is refused. */
     private final ObjectNode identity;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.MAPPER;
 
     CheckpointStore(Checkpoints settings, Configuration conf, TrainConfig config, Topology topology, Schema schema, int[] rowsPerPartition) {
         this.settings = settings;
         this.dir = new Path(settings.dir());
         try {
-            FileSystem fileSystem = dir.getFileSystem(conf);
             // Our SHA-256 covers the files; Hadoop's .crc side files would only turn damage into its own errors.
-            this.fs = fileSystem instanceof LocalFileSystem local ? local.getRawFileSystem() : fileSystem;
+            this.fs = HadoopFiles.withoutChecksums(dir.getFileSystem(conf));
         } catch (IOException e) {
             throw new UserException("checkpoint directory " + settings.dir() + ": " + e.getMessage(), e);
         }
@@ -146,7 +141,7 @@ final class CheckpointStore {
             if (!fs.exists(manifestPath)) {
                 return "incomplete (no " + MANIFEST + ")";
             }
-            JsonNode manifest = parse(readBounded(manifestPath, 1 << 16), manifestPath);
+            JsonNode manifest = HadoopFiles.readJson(fs, manifestPath, 1 << 16, manifestPath.toString());
             for (String name : List.of(STATE, ARRAYS)) {
                 Path file = new Path(folder, name);
                 JsonNode entry = manifest.path(name);
@@ -160,7 +155,7 @@ final class CheckpointStore {
                 if (size > MAX_JSON_BYTES + 8L * parameters * (2 + optimizerBuffers)) {
                     return "damaged (" + name + " is too large)";
                 }
-                if (!sha256(readBounded(file, size)).equals(entry.path("sha256").asText())) {
+                if (!Sha256.hex(readBounded(file, size)).equals(entry.path("sha256").asText())) {
                     return "damaged (" + name + " does not match its checksum)";
                 }
             }
@@ -175,7 +170,7 @@ final class CheckpointStore {
     private RunState read(Path folder) {
         try {
             Path statePath = new Path(folder, STATE);
-            JsonNode state = parse(readBounded(statePath, MAX_JSON_BYTES), statePath);
+            JsonNode state = HadoopFiles.readJson(fs, statePath, MAX_JSON_BYTES, statePath.toString());
             if (!FORMAT.equals(state.path("format").asText()) || state.path("formatVersion").asInt() != FORMAT_VERSION) {
                 throw new UserException("checkpoint " + folder + " is not a " + FORMAT + " version " + FORMAT_VERSION);
             }
@@ -377,44 +372,18 @@ final class CheckpointStore {
     }
 
     private void write(Path path, byte[] bytes) throws IOException {
-        try (OutputStream out = fs.create(path, true)) {
-            out.write(bytes);
-        }
+        HadoopFiles.write(fs, path, bytes);
     }
 
     private byte[] readBounded(Path path, long maxBytes) throws IOException {
-        long length = fs.getFileStatus(path).getLen();
-        if (length > maxBytes) {
-            throw new UserException(path + " has " + length + " bytes, more than the " + maxBytes + " expected");
-        }
-        byte[] bytes = new byte[(int) length];
-        try (InputStream in = fs.open(path)) {
-            new DataInputStream(in).readFully(bytes);
-        }
-        return bytes;
-    }
-
-    private JsonNode parse(byte[] bytes, Path path) {
-        try {
-            return json.readTree(bytes);
-        } catch (IOException e) {
-            throw new UserException(path + " is not valid JSON");
-        }
+        return HadoopFiles.readBounded(fs, path, maxBytes, path.toString());
     }
 
     private static ObjectNode fileEntry(byte[] bytes) {
-        ObjectNode n = new ObjectMapper().createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("bytes", bytes.length);
-        n.put("sha256", sha256(bytes));
+        n.put("sha256", Sha256.hex(bytes));
         return n;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Doubles as JSON numbers (exact: Jackson writes the shortest repr that reads back to the same bits), non-finite as text. */
