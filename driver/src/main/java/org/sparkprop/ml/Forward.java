@@ -4,6 +4,7 @@ import java.io.Serializable;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
+import org.sparkprop.driver.data.LabelKind;
 import org.sparkprop.driver.model.Model;
 import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Topology;
@@ -22,6 +23,14 @@ final class Forward implements Serializable {
 
     Forward(Model model) {
         this.model = model;
+    }
+
+    /** Refuses, for a model class named {@code holder}, a sparkprop model whose labels are of none of {@code kinds}. */
+    static void requireKind(Model model, String holder, LabelKind... kinds) {
+        if (!java.util.List.of(kinds).contains(model.schema().labelKind())) {
+            throw new IllegalArgumentException(holder + " holds a model of " + java.util.List.of(kinds) + " labels; this one was trained on "
+                    + model.schema().labelKind() + " labels");
+        }
     }
 
     Model model() {

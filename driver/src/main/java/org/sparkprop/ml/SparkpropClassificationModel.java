@@ -13,6 +13,7 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
+import org.sparkprop.driver.data.LabelKind;
 import org.sparkprop.driver.model.Model;
 
 /**
@@ -42,6 +43,7 @@ public final class SparkpropClassificationModel
 
     /** A model of {@code model} (a sparkprop model of classes, as {@code ModelStore.load} reads one), with a new uid. */
     public static SparkpropClassificationModel of(Model model) {
+        Forward.requireKind(model, "SparkpropClassificationModel", LabelKind.CLASSES);
         return new SparkpropClassificationModel(Identifiable$.MODULE$.randomUID("sparkpropClassificationModel"), model, null);
     }
 

@@ -19,6 +19,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
+import org.sparkprop.driver.data.LabelKind;
 import org.sparkprop.driver.model.Model;
 
 /**
@@ -52,6 +53,7 @@ public final class SparkpropMultiOutputModel extends org.apache.spark.ml.Model<S
 
     /** A model of {@code model} (a sparkprop model of several regression targets or labels), with a new uid. */
     public static SparkpropMultiOutputModel of(Model model) {
+        Forward.requireKind(model, "SparkpropMultiOutputModel", LabelKind.REGRESSION, LabelKind.MULTILABEL);
         return new SparkpropMultiOutputModel(Identifiable$.MODULE$.randomUID("sparkpropMultiOutputModel"), model, null);
     }
 

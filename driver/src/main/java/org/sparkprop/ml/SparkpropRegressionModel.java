@@ -11,6 +11,7 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
+import org.sparkprop.driver.data.LabelKind;
 import org.sparkprop.driver.model.Model;
 
 /** A regressor trained by {@link SparkpropRegressor}. Saves as a sparkprop model directory that the command line reads too. */
@@ -35,6 +36,11 @@ public final class SparkpropRegressionModel extends RegressionModel<Vector, Spar
 
     /** A model of {@code model} (a sparkprop regression model of one target), with a new uid. */
     public static SparkpropRegressionModel of(Model model) {
+        Forward.requireKind(model, "SparkpropRegressionModel", LabelKind.REGRESSION);
+        if (model.topology().outputs() != 1) {
+            throw new IllegalArgumentException("SparkpropRegressionModel holds a model of one target; this one has "
+                    + model.topology().outputs() + " (use SparkpropMultiOutputModel)");
+        }
         return new SparkpropRegressionModel(Identifiable$.MODULE$.randomUID("sparkpropRegressionModel"), model, null);
     }
 

@@ -39,6 +39,9 @@ class SparkpropRegressorTest {
         double spread = Math.sqrt(sumOfSquares / rows.size() - Math.pow(sum / rows.size(), 2));
         assertTrue(rmse < spread / 5, "rmse " + rmse + " against the label's standard deviation " + spread);
         assertEquals(2, model.numFeatures());
+        assertEquals(model.sparkpropModel(), SparkpropRegressionModel.of(model.sparkpropModel()).sparkpropModel());
+        String wrongKind = assertThrows(IllegalArgumentException.class, () -> SparkpropClassificationModel.of(model.sparkpropModel())).getMessage();
+        assertTrue(wrongKind.contains("this one was trained on REGRESSION labels"), wrongKind);
     }
 
     @Test
