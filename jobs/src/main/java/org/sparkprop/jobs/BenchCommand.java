@@ -26,13 +26,20 @@ import org.sparkprop.driver.HadoopFiles;
 import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.data.BuiltinData;
+import org.sparkprop.driver.data.BuiltinExport;
 import org.sparkprop.driver.data.DataFormat;
 import org.sparkprop.driver.data.DataReader;
 import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.driver.data.InputSpec;
 import org.sparkprop.driver.data.LabelKind;
+import org.sparkprop.driver.eval.Evaluator;
+import org.sparkprop.driver.eval.Metrics;
 import org.sparkprop.driver.train.BatchPlan;
+import org.sparkprop.driver.train.ChannelProbe;
 import org.sparkprop.driver.train.EpochRecord;
+import org.sparkprop.driver.train.Exchange;
+import org.sparkprop.driver.train.StepExchange;
 import org.sparkprop.driver.train.StepJob;
 import org.sparkprop.driver.train.TrainConfig;
 import org.sparkprop.driver.train.TrainListener;
@@ -53,15 +60,21 @@ import scala.collection.Iterator;
  * {@code sparkprop bench}: in one run on one machine, (1) BLAS gemm GFLOP/s at the benchmark networks' layer
  * shapes, native and Java; (2) sparkprop's forward and backward pass on one core as a fraction of the same gemm
  * calls alone; (3) Spark's bare-job time against a training step's overhead (step time minus its slowest task's
- * compute); (4) training throughput and time to a target accuracy of sparkprop against Spark MLlib's
+ * compute), per step (in memory and through broadcast and task results) and per epoch (one barrier stage), and the
+ * per-epoch channel's round trip alone; (4) training throughput and time to a target accuracy of sparkprop against Spark MLlib's
  * MultilayerPerceptronClassifier on the built-in digits, MLlib as installed (in a JVM of its own, on the BLAS netlib
- * finds there) and MLlib in this JVM (on sparkprop's BLAS: netlib chooses once per JVM). Prints a table and writes
- * the same figures as JSON.
+ * finds there) and MLlib in this JVM (on sparkprop's BLAS: netlib chooses once per JVM), and (4b) sparkprop per epoch
+ * and per step beside one numpy process ({@link NumpyPeer}) on the same rows and settings, where Python has numpy.
+ * Prints a table and writes the same figures as JSON, with the machine's load average.
  */
 final class BenchCommand implements Main.Command {
     /** Global batch of the step-overhead steps: small, so that a step is mostly overhead. */
     static final int STEP_BATCH = 32;
     static final long SEED = 42;
+    /** Timed steps of each way per round of section 3: a per-epoch stretch holds every task slot, so ways take turns by rounds. */
+    static final int ROUND_STEPS = 20;
+    /** numpy's trainer, relative to the repository's root. */
+    static final String NUMPY_SCRIPT = "benchmarks/numpy/numpy_mlp.py";
 
     /**
      * What runs and for how long.
@@ -81,16 +94,20 @@ final class BenchCommand implements Main.Command {
      *                        rows at once; small batches measure Spark's per-step floor more than the arithmetic)
      * @param throughputEpochs epochs of that run
      * @param mllibIterations MLlib's most L-BFGS iterations
+     * @param peerHidden      the hidden width of the comparison with numpy (ReLU, as numpy_mlp.py's)
+     * @param peerRuns        {batch size, epochs} of each run of that comparison
+     * @param peerRate        Adam's learning rate in it, numpy's and sparkprop's
      */
     record Settings(int[][] kernelNetworks, int kernelRows, int[] stepNetwork, String trainData, String testData, int[] hidden,
                     double seconds, int steps, int epochs, int batchSize, double learningRate, int throughputBatch,
-                    int throughputEpochs, int mllibIterations) {
+                    int throughputEpochs, int mllibIterations, int peerHidden, int[][] peerRuns, double peerRate) {
         /** Figures worth quoting, in about a minute and a half on two idle cores: the digits, a 200,000-weight step network. */
         static final Settings FULL = new Settings(new int[][] {{784, 128, 10}, {784, 1024, 1024, 10}}, 256, new int[] {784, 256, 10},
-                "builtin:digits", "builtin:digits:test", new int[] {128}, 1.0, 200, 12, 512, 0.03, 8000, 20, 100);
+                "builtin:digits", "builtin:digits:test", new int[] {128}, 1.0, 200, 12, 512, 0.03, 8000, 20, 100,
+                256, new int[][] {{512, 10}, {128, 20}}, 0.001);
         /** A smoke run of seconds: every section on small networks and Iris, figures not worth quoting. */
         static final Settings QUICK = new Settings(new int[][] {{64, 32, 10}, {64, 48, 48, 10}}, 32, new int[] {4, 64, 3},
-                "builtin:iris", "builtin:iris:test", new int[] {8}, 0.02, 5, 8, 32, 0.01, 64, 1, 2);
+                "builtin:iris", "builtin:iris:test", new int[] {8}, 0.02, 5, 8, 32, 0.01, 64, 1, 2, 8, new int[][] {{32, 1}}, 0.01);
 
         Settings {
             require(seconds > 0 && seconds <= 600, "seconds", seconds, "in (0, 600]");
@@ -108,7 +125,8 @@ final class BenchCommand implements Main.Command {
             return new Settings(kernelNetworks, kernelRows, stepNetwork, trainData, testData, hidden, o.number("seconds", seconds),
                     o.integer("steps", steps), o.integer("epochs", epochs), o.integer("batch-size", batchSize),
                     o.number("learning-rate", learningRate), o.integer("throughput-batch-size", throughputBatch),
-                    o.integer("throughput-epochs", throughputEpochs), o.integer("mllib-iterations", mllibIterations));
+                    o.integer("throughput-epochs", throughputEpochs), o.integer("mllib-iterations", mllibIterations), peerHidden, peerRuns,
+                    peerRate);
         }
 
         private static void require(boolean ok, String flag, Object value, String expected) {
@@ -140,6 +158,9 @@ final class BenchCommand implements Main.Command {
                 .value("mllib-iterations", "N", "MLlib's most L-BFGS iterations (default " + d.mllibIterations() + " [" + q.mllibIterations() + "])")
                 .value("mllib", "WHERE", "where MLlib runs: own-jvm (as installed: a JVM of its own, with the BLAS netlib finds "
                         + "there), same-jvm (this JVM, on sparkprop's BLAS) or both (default both)")
+                .value("python", "CMD", "the Python whose numpy runs beside sparkprop in section 4 (default python3; "
+                        + "without numpy the column is left out)")
+                .value("numpy-script", "PATH", "numpy's trainer (default " + NUMPY_SCRIPT + ", from the repository's root)")
                 .value("master", "URL", "Spark master (default: spark-submit's, else " + SparkRuntime.DEFAULT_MASTER + ")");
     }
 
@@ -151,8 +172,11 @@ final class BenchCommand implements Main.Command {
         MllibRuns mllibRuns = o.get("mllib", MllibRuns::parse, MllibRuns.BOTH);
         HadoopFiles.checkAbsent(output, overwrite, "output", DataFlags.hadoopConf());
 
+        NumpyPeer.Probe numpy = NumpyPeer.probe(o.has("python") ? o.string("python") : "python3",
+                o.has("numpy-script") ? o.string("numpy-script") : NUMPY_SCRIPT);
         ObjectNode json = new ObjectMapper().createObjectNode();
         json.put("quick", o.has("quick"));
+        json.put("load_average_at_start", loadAverage());
         ObjectNode machine = json.putObject("machine");
         Table table = new Table(out);
 
@@ -175,6 +199,7 @@ final class BenchCommand implements Main.Command {
             ObjectNode endToEnd = json.putObject("end_to_end");
             endToEnd.set("sparkprop", sparkpropRun(settings, settings.batchSize(), settings.epochs(), sc, train, test));
             endToEnd.set("sparkprop_throughput", sparkpropRun(settings, settings.throughputBatch(), settings.throughputEpochs(), sc, train, null));
+            endToEnd.set("beside_numpy", besideNumpy(settings, sc, train, test, numpy));
             trainBlocks = Arrays.asList(SparkJobs.runOnPartitions(sc, train.blocks(), new OnlyBlock(), Block.class, "bench: blocks for MLlib"));
             testBlocks = Arrays.asList(SparkJobs.runOnPartitions(sc, test.blocks(), new OnlyBlock(), Block.class, "bench: blocks for MLlib"));
         }
@@ -196,6 +221,10 @@ final class BenchCommand implements Main.Command {
             peers.add(Peer.sameJvm(MllibPeer.inThisJvm(master, layers, settings.mllibIterations(), SEED, trainRows, testRows)));
         }
         compare(endToEnd, peers, layers, trainRows.count(), settings, table);
+        printBesideNumpy((ObjectNode) endToEnd.get("beside_numpy"), table);
+        json.put("load_average_at_end", loadAverage());
+        table.title("load average (1 minute) at the start " + fixed(json.get("load_average_at_start").asDouble(), 2) + ", at the end "
+                + fixed(json.get("load_average_at_end").asDouble(), 2));
 
         String text;
         try {
@@ -343,42 +372,77 @@ final class BenchCommand implements Main.Command {
         WeightInit.initialize(topology, SEED, weights);
         double[] gradient = new double[topology.parameterCount()];
         int warmUp = Math.max(1, settings.steps() / 5);
-        // local mode: the steps as training runs them (in memory) and as on a cluster (broadcast and task results)
+        // local mode: per step as training ran before (in memory) and as on a cluster (broadcast and task results),
+        // and per epoch (one barrier stage, steps through the channel)
         boolean local = sc.sc().isLocal();
-        StepJob[] ways = local
+        StepJob[] jobs = local
                 ? new StepJob[] {StepJob.open(sc, train.blocks(), network, SEED, plan.largestShare(), true),
                         StepJob.open(sc, train.blocks(), network, SEED, plan.largestShare(), false)}
                 : new StepJob[] {StepJob.open(sc, train.blocks(), network, SEED, plan.largestShare(), false)};
-        String[] names = local ? new String[] {"in memory (local mode)", "broadcast and task results (as on a cluster)"}
-                : new String[] {"broadcast and task results"};
-        double[] bare = new double[settings.steps()];
-        double[][] step = new double[ways.length][settings.steps()];
-        double[][] slowest = new double[ways.length][settings.steps()];
-        double[][] overhead = new double[ways.length][settings.steps()];
+        StepExchange perEpoch = local ? StepExchange.perEpoch(sc, train.blocks(), network, SEED, plan.largestShare(), plan) : null;
+        String[] names = local ? new String[] {"per step, in memory (local mode)", "per step, broadcast and task results (as on a cluster)",
+                "per epoch, through the channel (local mode)"} : new String[] {"per step, broadcast and task results"};
+        String[] keys = local ? new String[] {"per-step in memory", "per-step broadcast", "per-epoch"} : new String[] {"per-step broadcast"};
+        int ways = names.length;
+        int steps = settings.steps();
+        double[] bare = new double[steps];
+        double[][] step = new double[ways][steps];
+        double[][] slowest = new double[ways][steps];
+        double[][] overhead = new double[ways][steps];
+        double[] channel = new double[local ? steps : 0];
+        long epochStep = 0;
         try {
-            for (int i = -warmUp; i < settings.steps(); i++) {
-                // taking turns, so that all see the same conditions
-                long start = System.nanoTime();
-                SparkJobs.runOnPartitions(sc, train.blocks(), new NoOp(), Integer.class, "bench: bare job");
-                long bareNanos = System.nanoTime() - start;
-                int t = Math.floorMod(i, plan.steps());
-                for (int w = 0; w < ways.length; w++) {
-                    start = System.nanoTime();
-                    StepJob.Sums sums = ways[w].run(weights, 0, plan.starts(t), plan.starts(t + 1), "bench: step", gradient);
-                    long stepNanos = System.nanoTime() - start;
-                    if (i >= 0) {
-                        step[w][i] = stepNanos / 1e6;
-                        slowest[w][i] = sums.slowestComputeNanos() / 1e6;
-                        overhead[w][i] = (stepNanos - sums.slowestComputeNanos()) / 1e6;
+            // Rounds of ROUND_STEPS: the bare jobs and per-step ways take turns step by step; then a per-epoch stretch of
+            // as many steps (its first, which waits for the stage's tasks to launch, untimed: the stage holds every
+            // task slot, so no other job can run inside it), then as many round trips of the channel alone.
+            int timed = 0;
+            for (int round = -1; timed < steps; round++) {
+                boolean warm = round >= 0;
+                int n = warm ? Math.min(ROUND_STEPS, steps - timed) : warmUp;
+                for (int k = 0; k < n; k++) {
+                    long start = System.nanoTime();
+                    SparkJobs.runOnPartitions(sc, train.blocks(), new NoOp(), Integer.class, "bench: bare job");
+                    long bareNanos = System.nanoTime() - start;
+                    int t = (timed + k) % plan.steps();
+                    for (int w = 0; w < jobs.length; w++) {
+                        start = System.nanoTime();
+                        StepJob.Sums sums = jobs[w].run(weights, 0, plan.starts(t), plan.starts(t + 1), "bench: step", gradient);
+                        record(warm, timed + k, System.nanoTime() - start, sums, step[w], slowest[w], overhead[w]);
+                    }
+                    if (warm) {
+                        bare[timed + k] = bareNanos / 1e6;
                     }
                 }
-                if (i >= 0) {
-                    bare[i] = bareNanos / 1e6;
+                if (perEpoch != null) {
+                    int w = jobs.length;
+                    perEpoch.begin("bench: per-epoch steps");
+                    boolean failed = true;
+                    try {
+                        for (int k = -1; k < n; k++) {
+                            int t = (int) (epochStep % plan.steps());
+                            long start = System.nanoTime();
+                            StepJob.Sums sums = perEpoch.step(weights, epochStep++, 0, t, "bench: step", gradient);
+                            record(warm && k >= 0, timed + k, System.nanoTime() - start, sums, step[w], slowest[w], overhead[w]);
+                        }
+                        failed = false;
+                    } finally {
+                        perEpoch.end(failed);
+                    }
+                    long[] trips = ChannelProbe.roundTrips(network, weights, rowsPerPartition.length, n + 1);
+                    for (int k = 0; warm && k < n; k++) {
+                        channel[timed + k] = trips[k + 1] / 1e6;
+                    }
+                }
+                if (warm) {
+                    timed += n;
                 }
             }
         } finally {
-            for (StepJob way : ways) {
-                way.close();
+            for (StepJob job : jobs) {
+                job.close();
+            }
+            if (perEpoch != null) {
+                perEpoch.close();
             }
         }
         ObjectNode n = new ObjectMapper().createObjectNode();
@@ -387,17 +451,22 @@ final class BenchCommand implements Main.Command {
         n.put("precision", Precision.FLOAT.toString());
         n.put("batch_size", STEP_BATCH);
         n.put("partitions", rowsPerPartition.length);
-        n.put("steps", settings.steps());
+        n.put("steps", steps);
         n.put("bare_job_ms", median(bare));
         ArrayNode waysJson = n.putArray("ways");
-        for (int w = 0; w < ways.length; w++) {
+        for (int w = 0; w < ways; w++) {
             ObjectNode way = waysJson.addObject();
-            way.put("way", names[w]);
-            way.put("in_memory", ways[w].inMemory());
+            way.put("way", keys[w]);
+            way.put("in_memory", w < jobs.length ? jobs[w].inMemory() : true);
             way.put("step_ms", median(step[w]));
             way.put("slowest_task_compute_ms", median(slowest[w]));
             way.put("step_overhead_ms", median(overhead[w]));
+            way.put("step_overhead_p10_ms", quantile(overhead[w], 0.1));
             way.put("overhead_to_bare_job", median(overhead[w]) / median(bare));
+        }
+        if (local) {
+            n.put("channel_round_trip_ms", median(channel));
+            n.put("channel_round_trip_p10_ms", quantile(channel, 0.1));
         }
         // the storage figures come from Spark's status store, which listener events update after the jobs
         try {
@@ -411,19 +480,32 @@ final class BenchCommand implements Main.Command {
         n.put("raw_float_bytes", raw);
         n.put("cached_to_raw", cached.memSize() / (double) raw);
         table.title(String.format(Locale.ROOT, "3. one training step against Spark's floor: %s (%,d weights, float), batch %d, "
-                        + "%d partitions; medians of %d", name(sizes), topology.parameterCount(), STEP_BATCH,
-                rowsPerPartition.length, settings.steps()));
+                        + "%d partitions; medians of %d, in rounds of %d", name(sizes), topology.parameterCount(), STEP_BATCH,
+                rowsPerPartition.length, steps, ROUND_STEPS));
         table.row("%-44s %9s ms", "bare job (runJob, a named no-op function)", fixed(median(bare), 2));
-        for (int w = 0; w < ways.length; w++) {
+        for (int w = 0; w < ways; w++) {
             table.row("training step, %s", names[w]);
             table.row("  %-42s %9s ms", "step", fixed(median(step[w]), 2));
             table.row("  %-42s %9s ms", "its slowest task's compute", fixed(median(slowest[w]), 2));
-            table.row("  %-42s %9s ms  = %s × the bare job", "overhead (step − slowest task's compute)", fixed(median(overhead[w]), 2),
-                    fixed(median(overhead[w]) / median(bare), 2));
+            table.row("  %-42s %9s ms  = %s × the bare job (p10 %s ms)", "overhead (step − slowest task's compute)",
+                    fixed(median(overhead[w]), 2), fixed(median(overhead[w]) / median(bare), 2), fixed(quantile(overhead[w], 0.1), 2));
+        }
+        if (local) {
+            table.row("%-44s %9s ms  (p10 %s ms)", "the channel alone: weights out, gradients in", fixed(median(channel), 3),
+                    fixed(quantile(channel, 0.1), 3));
         }
         table.row("%-44s %,9d bytes = %s × the raw floats", "cached training blocks (Spark's storage info)", cached.memSize(),
                 fixed(cached.memSize() / (double) raw, 4));
         return n;
+    }
+
+    /** One timed step's figures into slot {@code i} of the arrays (Modified), if {@code keep}. */
+    private static void record(boolean keep, int i, long stepNanos, StepJob.Sums sums, double[] step, double[] slowest, double[] overhead) {
+        if (keep) {
+            step[i] = stepNanos / 1e6;
+            slowest[i] = sums.slowestComputeNanos() / 1e6;
+            overhead[i] = (stepNanos - sums.slowestComputeNanos()) / 1e6;
+        }
     }
 
     // ---- 4. end to end ----
@@ -568,6 +650,147 @@ final class BenchCommand implements Main.Command {
         return Double.NaN;
     }
 
+    // ---- 4, beside numpy ----
+
+    /**
+     * sparkprop per epoch and per step and one numpy process, one after the other for each {batch, epochs} of
+     * {@link Settings#peerRuns}: the same network (784-H-10, ReLU, softmax), Adam, rate, batch and epochs, float, on the
+     * same rows (the built-in splits written as LibSVM for numpy). sparkprop's time is its training loop
+     * ({@link TrainResult#trainSeconds}, no validation inside it), numpy's the script's loop; the accuracy is on the
+     * test split, after the last epoch.
+     */
+    private static ObjectNode besideNumpy(Settings settings, JavaSparkContext sc, Dataset train, Dataset test, NumpyPeer.Probe numpy) {
+        ObjectNode n = new ObjectMapper().createObjectNode();
+        n.put("network", name(new int[] {train.schema().numFeatures(), settings.peerHidden(), train.schema().outputs()})
+                + " (relu hidden layer, softmax output)");
+        n.put("optimizer", "adam");
+        n.put("learning_rate", settings.peerRate());
+        n.put("precision", Precision.FLOAT.toString());
+        String note = numpy.note();
+        if (note == null && (train.schema().numFeatures() != 784 || train.schema().outputs() != 10 || !BuiltinData.isBuiltin(settings.trainData()))) {
+            note = "numpy column left out: numpy_mlp.py reads 784 features and 10 classes, and bench writes only built-in data for it";
+        }
+        Path folder = null;
+        try {
+            Path trainFile = null;
+            Path testFile = null;
+            if (note == null) {
+                NumpyPeer.Found found = numpy.found();
+                n.put("numpy_python", found.executable());
+                n.put("numpy_version", found.version());
+                n.put("numpy_blas", found.blas());
+                n.put("numpy_threads", "numpy's default (OPENBLAS_NUM_THREADS and OMP_NUM_THREADS unset)");
+                folder = Files.createTempDirectory("sparkprop-bench-");
+                trainFile = folder.resolve("train.libsvm");
+                testFile = folder.resolve("test.libsvm");
+                for (Path file : new Path[] {trainFile, testFile}) {
+                    try (var writer = Files.newBufferedWriter(file)) {
+                        BuiltinExport.writeLibSvm(file == trainFile ? settings.trainData() : settings.testData(), writer);
+                    }
+                }
+            } else {
+                n.put("note", note);
+            }
+            ArrayNode runs = n.putArray("runs");
+            for (int[] run : settings.peerRuns()) {
+                ObjectNode r = runs.addObject();
+                r.put("batch_size", run[0]);
+                r.put("epochs", run[1]);
+                r.put("load_average_before", loadAverage());
+                ObjectNode perEpoch = peerRun(settings, run[0], run[1], sc, train, test, Exchange.PER_EPOCH);
+                ObjectNode perStep = peerRun(settings, run[0], run[1], sc, train, test, Exchange.PER_STEP);
+                r.set("per_epoch", perEpoch);
+                r.set("per_step", perStep);
+                if (note == null) {
+                    NumpyPeer.Result result = NumpyPeer.train(numpy.found(), trainFile, testFile, settings.peerHidden(), run[1], run[0],
+                            settings.peerRate());
+                    ObjectNode np = r.putObject("numpy");
+                    np.put("train_seconds", result.trainSeconds());
+                    np.put("accuracy", result.accuracy());
+                    np.put("output", result.line());
+                    for (ObjectNode ours : new ObjectNode[] {perEpoch, perStep}) {
+                        ours.put("time_to_numpy", ours.get("train_seconds").asDouble() / result.trainSeconds());
+                        ours.put("accuracy_minus_numpy", ours.get("accuracy").asDouble() - result.accuracy());
+                    }
+                }
+                r.put("load_average_after", loadAverage());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the built-in data for numpy", e);
+        } finally {
+            if (folder != null) {
+                for (String f : new String[] {"train.libsvm", "test.libsvm", ""}) {
+                    try {
+                        Files.deleteIfExists(folder.resolve(f));
+                    } catch (IOException e) {
+                        // a temporary file left behind
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    /** sparkprop on the comparison's network through {@code exchange}, its accuracy on {@code test} after the last epoch. */
+    private static ObjectNode peerRun(Settings settings, int batchSize, int epochs, JavaSparkContext sc, Dataset train, Dataset test,
+                                      Exchange exchange) {
+        TrainConfig.Builder b = TrainConfig.builder();
+        b.hidden = new int[] {settings.peerHidden()};
+        b.activation = Activation.RELU;
+        b.batchSize = batchSize;
+        b.learningRate = settings.peerRate();
+        b.epochs = epochs;
+        b.seed = SEED;
+        b.patience = 0;
+        TrainConfig config = b.build();
+        Trainer trainer = new Trainer(sc, config);
+        TrainResult result;
+        sc.setLocalProperty(Exchange.SETTING, exchange.id());
+        try {
+            result = trainer.train(train, null, TrainListener.SILENT);
+        } finally {
+            sc.setLocalProperty(Exchange.SETTING, null);
+        }
+        Metrics metrics = Evaluator.evaluate(sc, result.topology(), config.precision(), result.weights(), test.schema(), test.blocks(),
+                "bench: test accuracy");
+        ObjectNode n = new ObjectMapper().createObjectNode();
+        n.put("exchange", result.exchange());
+        n.put("train_seconds", result.trainSeconds());
+        n.put("steps", result.steps());
+        n.put("accuracy", metrics.headline());
+        return n;
+    }
+
+    private static void printBesideNumpy(ObjectNode n, Table table) {
+        table.title(String.format(Locale.ROOT, "4b. beside one numpy process: %s, Adam at %s, float; training loop seconds (test accuracy)",
+                n.get("network").asText(), n.get("learning_rate").asText()));
+        if (n.has("note")) {
+            table.row("%s", n.get("note").asText());
+        } else {
+            table.row("numpy %s (%s), BLAS %s, %s", n.get("numpy_version").asText(), n.get("numpy_python").asText(),
+                    n.get("numpy_blas").asText(), n.get("numpy_threads").asText());
+        }
+        table.row("%-16s %18s %18s %18s %14s %14s %10s", "batch × epochs", "sparkprop per-epoch", "sparkprop per-step", "numpy",
+                "per-epoch ÷ np", "per-step ÷ np", "load");
+        for (var r : n.get("runs")) {
+            ObjectNode np = (ObjectNode) r.get("numpy");
+            table.row("%-16s %18s %18s %18s %14s %14s %10s", r.get("batch_size").asInt() + " × " + r.get("epochs").asInt(),
+                    timeAndAccuracy(r.get("per_epoch")), timeAndAccuracy(r.get("per_step")), np == null ? "n/a" : timeAndAccuracy(np),
+                    np == null ? "" : fixed(r.get("per_epoch").get("time_to_numpy").asDouble(), 2) + "×",
+                    np == null ? "" : fixed(r.get("per_step").get("time_to_numpy").asDouble(), 2) + "×",
+                    fixed(r.get("load_average_before").asDouble(), 1) + "→" + fixed(r.get("load_average_after").asDouble(), 1));
+        }
+    }
+
+    private static String timeAndAccuracy(com.fasterxml.jackson.databind.JsonNode run) {
+        return fixed(run.get("train_seconds").asDouble(), 2) + " s (" + fixed(run.get("accuracy").asDouble(), 4) + ")";
+    }
+
+    /** The system's load average over the last minute, or NaN where the platform has none. */
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
     // ---- the machine ----
 
     private static void describeMachine(ObjectNode machine, JavaSparkContext sc) {
@@ -605,6 +828,13 @@ final class BenchCommand implements Main.Command {
         Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** The value at fraction {@code q} of the sorted values (nearest rank). */
+    private static double quantile(double[] values, double q) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
     }
 
     /** A figure, or null in the JSON where it could not be measured (no native BLAS, a target not reached). */

@@ -56,15 +56,27 @@ class BenchTest {
         }
         JsonNode step = results.get("step");
         assertPositive(step, "parameters", "partitions", "steps", "bare_job_ms", "cached_bytes", "raw_float_bytes", "cached_to_raw");
-        assertEquals(2, step.get("ways").size(), "local mode measures the step in memory and as on a cluster: " + step);
+        assertEquals(3, step.get("ways").size(), "local mode measures per step in memory and as on a cluster, and per epoch: " + step);
         assertTrue(step.get("ways").get(0).get("in_memory").asBoolean());
         assertFalse(step.get("ways").get(1).get("in_memory").asBoolean());
+        assertEquals("per-epoch", step.get("ways").get(2).get("way").asText());
         for (JsonNode way : step.get("ways")) {
             assertPositive(way, "step_ms", "slowest_task_compute_ms", "step_overhead_ms", "overhead_to_bare_job");
         }
+        assertPositive(step, "channel_round_trip_ms");
 
         JsonNode endToEnd = results.get("end_to_end");
         assertPositive(endToEnd, "train_rows");
+        // beside numpy: on Iris (4 features) the numpy column is left out with a note, whether or not numpy is here
+        JsonNode besideNumpy = endToEnd.get("beside_numpy");
+        assertTrue(besideNumpy.has("note"), besideNumpy.toString());
+        for (JsonNode run : besideNumpy.get("runs")) {
+            assertEquals("per-epoch", run.get("per_epoch").get("exchange").asText());
+            assertEquals("per-step", run.get("per_step").get("exchange").asText());
+            assertEquals(run.get("per_epoch").get("accuracy").asDouble(), run.get("per_step").get("accuracy").asDouble(), 0.0,
+                    "both exchanges train the same weights");
+            assertPositive(run.get("per_epoch"), "train_seconds", "steps");
+        }
         assertPositive(endToEnd.get("sparkprop"), "epochs", "train_seconds", "rows_per_second", "accuracy");
         assertPositive(endToEnd.get("sparkprop_throughput"), "batch_size", "epochs", "train_seconds", "rows_per_second");
         assertEquals(endToEnd.get("sparkprop").get("epochs").asInt(), endToEnd.get("sparkprop").get("history").size());

@@ -134,13 +134,16 @@ final class EpochChannel {
      * The step partition {@code p} should compute next (its epoch and step within the epoch go into {@code where}),
      * or -1 once the stretch is over. Waits for the driver; a task that Spark kills stops waiting.
      *
-     * @param where Modified: {epoch, step within the epoch}
+     * @param context the task's, or null for a thread that is no Spark task ({@link ChannelProbe})
+     * @param where   Modified: {epoch, step within the epoch}
      */
     long awaitWork(int p, TaskContext context, int[] where) throws InterruptedException {
         synchronized (lock) {
             while (!finished && published <= deposited[p]) {
                 lock.wait(TASK_POLL_MILLIS);
-                context.killTaskIfInterrupted();
+                if (context != null) {
+                    context.killTaskIfInterrupted();
+                }
             }
             if (finished) {
                 return -1;

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Spark jobs of its own (validation). Per step, a stretch is nothing and each step a job; per epoch, a stretch is
  * one barrier stage.
  */
-interface StepExchange extends AutoCloseable {
+public interface StepExchange extends AutoCloseable {
     Logger LOG = LoggerFactory.getLogger("org.sparkprop");
 
     /** The exchange {@link Exchange#choose} picks for these blocks, opened, with its choice logged. */
@@ -29,6 +29,17 @@ interface StepExchange extends AutoCloseable {
                 : new PerStep(StepJob.open(sc, blocks, network, seed, maxRows), plan);
     }
 
+    /**
+     * The per-epoch exchange, whatever {@value Exchange#SETTING} says (for {@code bench}, which times both ways):
+     * local mode, with a task slot for every partition of {@code blocks}.
+     */
+    static StepExchange perEpoch(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, BatchPlan plan) {
+        if (!sc.sc().isLocal()) {
+            throw new IllegalArgumentException("the per-epoch exchange needs Spark's local mode; the master is " + sc.master());
+        }
+        return new EpochStage(sc, blocks, network, seed, maxRows, plan);
+    }
+
     Exchange exchange();
 
     /** Opens a stretch of steps, labelled {@code description} in the Spark UI. */
@@ -38,7 +49,7 @@ interface StepExchange extends AutoCloseable {
      * Runs step {@code stepInEpoch} of epoch {@code epoch}, the run's step {@code step} (0-based).
      *
      * @param weights     θ in double (Not modified)
-     * @param description the step's label where a step is a job of its own
+     * @param description the step's label where a step is a job of its own (per step); null for the per-epoch exchange
      * @param gradientSum Modified: overwritten with Σ w·∂L/∂θ over the step's rows, summed in partition order
      */
     StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, double[] gradientSum);

@@ -228,7 +228,9 @@ public final class Trainer {
             int t = state.stepInEpoch;
             long stepStart = System.nanoTime();
             rate = config.schedule().rate(state.step, totalSteps, stepsPerEpoch);
-            StepJob.Sums sums = exchange.step(state.weights, state.step, state.epoch, t, stepDescription(), gradient);
+            // a step's job label, only where a step is a job: formatting it allocates a kilobyte or two per step
+            String description = exchange.exchange() == Exchange.PER_STEP ? stepDescription() : null;
+            StepJob.Sums sums = exchange.step(state.weights, state.step, state.epoch, t, description, gradient);
             double norm = update(sums);
             state.epochNormSum += norm;
             state.epochLoss += sums.lossSum();
