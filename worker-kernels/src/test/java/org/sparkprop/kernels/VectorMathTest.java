@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.sun.management.ThreadMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,6 +53,42 @@ class VectorMathTest {
             assertUlps("float tanh", zf[i], (float) Math.tanh(zf[i]), tanhF[i], 4, true);
             assertUlps("double sigmoid", z[i], 1 / (1 + Math.exp(-z[i])), sigmoidD[i], 8, false);
             assertUlps("double tanh", z[i], Math.tanh(z[i]), tanhD[i], 8, false);
+        }
+    }
+
+    @Test
+    void theScalarFunctionsGiveTheVectorLanesBitsSoTheChoiceChangesNoResult() {
+        double[] z = inputs();
+        float[] zf = new float[z.length];
+        for (int i = 0; i < z.length; i++) {
+            zf[i] = (float) z[i];
+        }
+        List<String> vector = Activations.lines(zf, z, true);
+        List<String> scalar = Activations.lines(zf, z, false);
+        for (int k = 0; k < vector.size(); k++) {
+            assertSameBits("on the Vector API", vector.get(k), "in scalar code", scalar.get(k), zf, z);
+        }
+    }
+
+    /**
+     * The bug this guards against: sigmoid and tanh on the Vector API's EXP and TANH gave the JDK's SVML results once
+     * C2 had compiled the loop and Math-like ones before, so training repeated with one seed in one JVM differed in
+     * the last bits. Here a JVM that only interprets and one that stops at C1 (neither compiles the Vector API's
+     * intrinsics) must give this JVM's bits once C2 has compiled the loops.
+     */
+    @Test
+    void sigmoidAndTanhGiveTheSameBitsInterpretedAndCompiled() throws Exception {
+        float[] zf = Activations.floatInputs();
+        double[] zd = Activations.doubleInputs();
+        warmUntilCompiled();
+        List<String> compiled = Activations.lines(zf, zd, true);
+        for (String mode : List.of("-Xint", "-XX:TieredStopAtLevel=1")) {
+            List<String> child = inNewJvm(true, mode, Activations.class);
+            assertEquals(ElementMath.description(), child.get(0), mode);
+            assertEquals(compiled.size(), child.size() - 1, mode + ": lines after the description");
+            for (int k = 0; k < compiled.size(); k++) {
+                assertSameBits("compiled by C2", compiled.get(k), "with " + mode, child.get(k + 1), zf, zd);
+            }
         }
     }
 
@@ -206,6 +244,54 @@ class VectorMathTest {
         }
     }
 
+    /**
+     * Calls the Vector API's sigmoid and tanh until a call allocates nothing: until then the Vector API boxes its
+     * vectors, in the interpreter and in C1's code, so nothing allocated means C2 has compiled them with its intrinsics.
+     */
+    private static void warmUntilCompiled() {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        int n = 1000; // not a multiple of the lanes: the partial last vector is compiled too
+        float[] zf = Arrays.copyOf(Activations.floatInputs(), n);
+        double[] zd = Arrays.copyOf(Activations.doubleInputs(), n);
+        float[] af = new float[n];
+        double[] ad = new double[n];
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            long before = threads.getThreadAllocatedBytes(thread);
+            for (int call = 0; call < 100; call++) {
+                VectorMath.sigmoid(zf, af, n);
+                VectorMath.tanh(zf, af, n);
+                VectorMath.sigmoid(zd, ad, n);
+                VectorMath.tanh(zd, ad, n);
+            }
+            if (threads.getThreadAllocatedBytes(thread) == before) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "C2 did not compile VectorMath's sigmoid and tanh within a minute");
+        }
+    }
+
+    /**
+     * Two {@link Activations#lines} lines alike to the bit, or a failure naming the first input where they differ and
+     * how each was computed.
+     */
+    private static void assertSameBits(String expectedHow, String expected, String actualHow, String actual, float[] zf, double[] zd) {
+        if (expected.equals(actual)) {
+            return;
+        }
+        String[] e = expected.split(" ");
+        String[] a = actual.split(" ");
+        assertEquals(e[0], a[0]);
+        assertEquals(e.length, a.length, e[0] + ": values");
+        for (int i = 1; i < e.length; i++) {
+            if (!e[i].equals(a[i])) {
+                String z = e[0].endsWith("float") ? Float.toString(zf[i - 1]) : Double.toString(zd[i - 1]);
+                fail(e[0] + "(" + z + "): bits " + e[i] + " " + expectedHow + ", " + a[i] + " " + actualHow);
+            }
+        }
+    }
+
     private static void assertBitsEqual(String what, float[] expected, float[] actual) {
         for (int i = 0; i < expected.length; i++) {
             if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
@@ -224,6 +310,11 @@ class VectorMathTest {
 
     /** The lines {@link PrintGradients} prints in a new JVM, with or without the module, and with {@code option}. */
     private static List<String> inNewJvm(boolean module, String option) throws IOException, InterruptedException {
+        return inNewJvm(module, option, PrintGradients.class);
+    }
+
+    /** The lines {@code main} prints in a new JVM, with or without the module, and with {@code option}. */
+    private static List<String> inNewJvm(boolean module, String option, Class<?> main) throws IOException, InterruptedException {
         List<String> options = new ArrayList<>();
         if (module) {
             options.add("--add-modules=jdk.incubator.vector");
@@ -231,7 +322,78 @@ class VectorMathTest {
         if (option != null) {
             options.add(option);
         }
-        return ChildJvm.outputLines(options, PrintGradients.class);
+        return ChildJvm.outputLines(options, main);
+    }
+
+    /**
+     * Prints {@link ElementMath#description()}, then the bits of sigmoid and tanh in float and double over fixed
+     * inputs, computed on the Vector API, one line per function: {@code -Xint} or {@code -XX:TieredStopAtLevel=1} in
+     * the command line decides how the JVM runs them.
+     */
+    public static final class Activations {
+        public static void main(String[] args) {
+            System.out.println(ElementMath.description());
+            lines(floatInputs(), doubleInputs(), true).forEach(System.out::println);
+        }
+
+        /** Every range the functions treat differently and the special values, with the thousands of lanes between. */
+        static double[] doubleInputs() {
+            return Arrays.copyOf(inputs(), 20_003);
+        }
+
+        static float[] floatInputs() {
+            double[] z = doubleInputs();
+            float[] zf = new float[z.length];
+            for (int i = 0; i < z.length; i++) {
+                zf[i] = (float) z[i];
+            }
+            return zf;
+        }
+
+        /**
+         * "sigmoid/float", "tanh/float", "sigmoid/double", "tanh/double", each followed by its results' bits in hex,
+         * from {@link VectorMath} where {@code vector}, else from {@link ElementMath}'s scalar functions.
+         */
+        static List<String> lines(float[] zf, double[] zd, boolean vector) {
+            int n = zf.length;
+            float[] sigmoidF = new float[n];
+            float[] tanhF = new float[n];
+            double[] sigmoidD = new double[zd.length];
+            double[] tanhD = new double[zd.length];
+            if (vector) {
+                VectorMath.sigmoid(zf, sigmoidF, n);
+                VectorMath.tanh(zf, tanhF, n);
+                VectorMath.sigmoid(zd, sigmoidD, zd.length);
+                VectorMath.tanh(zd, tanhD, zd.length);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    sigmoidF[i] = ElementMath.sigmoid(zf[i]);
+                    tanhF[i] = ElementMath.tanh(zf[i]);
+                }
+                for (int i = 0; i < zd.length; i++) {
+                    sigmoidD[i] = ElementMath.sigmoid(zd[i]);
+                    tanhD[i] = ElementMath.tanh(zd[i]);
+                }
+            }
+            return List.of(bits("sigmoid/float", sigmoidF), bits("tanh/float", tanhF), bits("sigmoid/double", sigmoidD),
+                    bits("tanh/double", tanhD));
+        }
+
+        private static String bits(String name, float[] values) {
+            StringBuilder line = new StringBuilder(name);
+            for (float v : values) {
+                line.append(' ').append(Integer.toHexString(Float.floatToRawIntBits(v)));
+            }
+            return line.toString();
+        }
+
+        private static String bits(String name, double[] values) {
+            StringBuilder line = new StringBuilder(name);
+            for (double v : values) {
+                line.append(' ').append(Long.toHexString(Double.doubleToRawLongBits(v)));
+            }
+            return line.toString();
+        }
     }
 
     /**
