@@ -104,7 +104,7 @@ public final class ElementMath {
     static {
         String why = whyNotVector();
         VECTOR = why == null;
-        DESCRIPTION = VECTOR ? "Vector API (" + MODULE + ", " + VectorMath.floatLanes() + " float lanes)" : "scalar java.lang.Math: " + why;
+        DESCRIPTION = VECTOR ? "Vector API (" + MODULE + ", " + VectorMath.floatLanes() + " float lanes)" : "scalar Java, the same bits: " + why;
     }
 
     private ElementMath() {

@@ -114,24 +114,8 @@ final class FloatNetwork extends DenseNetwork<float[]> {
                     }
                 }
             }
-            case SIGMOID -> {
-                if (ElementMath.VECTOR) {
-                    VectorMath.sigmoid(z, a, n);
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        a[i] = (float) (1.0 / (1.0 + Math.exp(-z[i])));
-                    }
-                }
-            }
-            case TANH -> {
-                if (ElementMath.VECTOR) {
-                    VectorMath.tanh(z, a, n);
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        a[i] = (float) tanh(z[i]);
-                    }
-                }
-            }
+            case SIGMOID -> ElementMath.sigmoid(z, a, n);
+            case TANH -> ElementMath.tanh(z, a, n);
             case SOFTMAX -> {
                 for (int c = 0; c < rows; c++) {
                     int start = c * width;

@@ -179,7 +179,7 @@ class VectorMathTest {
     @Test
     void withoutTheModuleTheScalarLoopsRunAndGiveTheSameGradients() throws Exception {
         List<String> child = inNewJvm(false, null);
-        assertEquals("scalar java.lang.Math: jdk.incubator.vector is not in this JVM (java --add-modules=jdk.incubator.vector adds it)",
+        assertEquals("scalar Java, the same bits: jdk.incubator.vector is not in this JVM (java --add-modules=jdk.incubator.vector adds it)",
                 child.get(0));
         assertGradientsClose(child);
     }
@@ -187,7 +187,7 @@ class VectorMathTest {
     @Test
     void falseChoosesTheScalarLoops() throws Exception {
         List<String> child = inNewJvm(true, "-D" + ElementMath.CHOICE_PROPERTY + "=false");
-        assertEquals("scalar java.lang.Math: chosen by -Dsparkprop.vectorMath=false", child.get(0));
+        assertEquals("scalar Java, the same bits: chosen by -Dsparkprop.vectorMath=false", child.get(0));
         assertGradientsClose(child);
     }
 
