@@ -13,7 +13,8 @@ import java.util.Arrays;
  * the masks (the driver: the run's seed, the epoch and the partition), so a pass recomputed anywhere, in any
  * chunking, drops the same units. Immutable.
  */
-public final class Dropout {
+public final class Dropout implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     /** No dropout: the passes skip the masks entirely and compute what they computed before dropout existed. */
     public static final Dropout NONE = new Dropout(new double[0]);
 
