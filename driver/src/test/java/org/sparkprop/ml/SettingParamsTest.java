@@ -101,8 +101,40 @@ class SettingParamsTest {
             case "tolerance" -> 0.01;
             case "patience" -> 4;
             case "warmup-steps" -> 10L;
+            case "dropout" -> "0.25";
             default -> null;
         };
+    }
+
+    /** Dropout and class weights reach the Estimators through the table alone: Params that set the configuration. */
+    @Test
+    void dropoutAndClassWeightsAreParams() {
+        SparkpropClassifier classifier = new SparkpropClassifier();
+        Param<Object> dropout = classifier.getParam("dropout");
+        Param<Object> classWeights = classifier.getParam("classWeights");
+        assertEquals("0", classifier.getOrDefault(dropout));
+        assertEquals("none", classifier.getOrDefault(classWeights));
+        classifier.set(classifier.getParam("hiddenLayers"), new int[] {8, 4});
+        classifier.set(dropout, "0.5, 0.2");
+        classifier.set(classWeights, "balanced");
+        TrainConfig config = settingsOf(classifier).config(classifier);
+        assertArrayEquals(new double[] {0.5, 0.2}, config.dropout().rates());
+        assertEquals("balanced", config.classWeights().toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> classifier.set(dropout, "1.0"));
+        assertTrue(e.getMessage().startsWith("dropout "), e.getMessage());
+        classifier.set(dropout, "0.5,0.2,0.1");
+        e = assertThrows(IllegalArgumentException.class, () -> settingsOf(classifier).config(classifier));
+        assertTrue(e.getMessage().startsWith("dropout needs one rate, or one per hidden layer (2)"), e.getMessage());
+    }
+
+    private static SettingParams settingsOf(SparkpropClassifier estimator) {
+        try {
+            var field = SparkpropClassifier.class.getDeclaredField("settings");
+            field.setAccessible(true);
+            return (SettingParams) field.get(estimator);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -51,7 +51,8 @@ final class DataFlags {
             o.value("label-col", "COLS", "CSV: label column name or 0-based index, or several separated by commas (default: the last column); "
                     + "parquet, orc, json: the label column, a class index 0..K-1, a number, or a Vector or array for several outputs (default "
                     + LABEL_COLUMN + ")");
-            o.value("weight-col", "NAME", "parquet, orc, json: a column of sample weights, finite numbers >= 0 (default: none)");
+            o.value("weight-col", "NAME", "csv, parquet, orc, json: a column of sample weights, finite numbers >= 0, not a feature (CSV: "
+                    + "a name or 0-based index) (default: none)");
         }
         String each = training ? " (training and validation data each)" : "";
         o.value("max-bad-rows", "N", "skip malformed rows, counting them, and stop only when there are more than N" + each
@@ -79,10 +80,14 @@ final class DataFlags {
         if (FrameInput.FORMATS.contains(format) && !BuiltinData.isBuiltin(path)) {
             return frame(o, path, format, known);
         }
-        for (String flag : List.of("features-col", "feature-cols", "weight-col")) {
+        for (String flag : List.of("features-col", "feature-cols")) {
             if (o.has(flag)) {
                 throw new UserException("--" + flag + " applies to " + FRAME_ONLY + ", not to " + (BuiltinData.isBuiltin(path) ? path : format + " files"));
             }
+        }
+        if (o.has("weight-col") && (BuiltinData.isBuiltin(path) || !format.equals(DataFormat.CSV.id()))) {
+            throw new UserException("--weight-col applies to csv files and " + FRAME_ONLY + ", not to "
+                    + (BuiltinData.isBuiltin(path) ? path : format + " files"));
         }
         // A built-in set ignores the format; a model trained on a DataFrame still evaluates on one.
         return files(o, path, DataFormat.parse(FrameInput.FORMATS.contains(format) ? DataFormat.LIBSVM.id() : format), known);
@@ -126,7 +131,7 @@ final class DataFlags {
         List<String> labels = known == null ? o.get("label-col", Options::stringList, List.of())
                 : format == DataFormat.CSV ? known.labelColumns() : List.of();
         BadRowPolicy badRows = BadRowPolicy.of(o.get("max-bad-rows", Long::valueOf, null), o.get("max-bad-fraction", Double::valueOf, null));
-        return new InputSpec(path, format, numFeatures, labels, badRows);
+        return new InputSpec(path, format, numFeatures, labels, badRows, format == DataFormat.CSV ? o.string("weight-col") : null);
     }
 
     /** --format's value: libsvm (or svmlight), csv, parquet, orc or json, as the format's id. */

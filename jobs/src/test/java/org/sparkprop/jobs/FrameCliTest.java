@@ -294,7 +294,7 @@ class FrameCliTest {
     @Test
     void fileFlagsAndFrameFlagsAreRefusedWhereTheyDoNotApply() {
         assertOneSentence(run(List.of("--master", "local[2]"), "train", "--train", libsvm.toString(), "--output", dir.resolve("x").toString(),
-                "--weight-col", "w"), "--weight-col applies to parquet, orc and json input");
+                "--weight-col", "w"), "--weight-col applies to csv files and parquet, orc and json input");
         assertOneSentence(run(List.of("--master", "local[2]"), "train", "--train", parquet.toString(), "--output", dir.resolve("x").toString(),
                 "--max-bad-rows", "3"), "--max-bad-rows applies to libsvm and csv files");
         assertOneSentence(run(List.of("--master", "local[2]"), "train", "--train", parquet.toString(), "--output", dir.resolve("x").toString(),

@@ -28,7 +28,7 @@ class SettingsCliTest {
     private static final List<Map<String, String>> BASES = List.of(Map.of("loss", "mse", "partitions", "3"),
             Map.of("optimizer", "momentum", "schedule", "step"), Map.of("optimizer", "adamw", "schedule", "cosine"));
     /** Names a choice may change to, tried in order. */
-    private static final List<String> CHOICES = List.of("adamw", "exponential", "binary_cross_entropy", "double", "sigmoid", "tanh");
+    private static final List<String> CHOICES = List.of("adamw", "exponential", "binary_cross_entropy", "double", "sigmoid", "tanh", "0.5", "balanced");
 
     @Test
     void everySettingIsAFlagWithTheTablesHelp() {

@@ -126,6 +126,16 @@ abstract class DenseNetwork<A> implements Network<A> {
      */
     abstract double weightedOutputLoss(Loss loss, A z, A a, A y, int yOffset, A weights, int weightOffset, int width, int rows);
 
+    /**
+     * The dropout mask's factors of hidden layer {@code hidden} for a chunk: keep (width × count) column c, unit k =
+     * 1/(1 − rate) in the compute type where {@link Dropout#keeps}(maskSeed, rows[rowsOffset + c], hidden, k, rate),
+     * else 0.
+     */
+    abstract void fillKeep(A keep, int width, int count, int[] rows, int rowsOffset, int hidden, double rate, long maskSeed);
+
+    /** product[i] = a[i]·b[i] for i in [0, length); product may be a. */
+    abstract void multiply(A product, A a, A b, int length);
+
     /** values[k, c] *= scales[scaleOffset + c] for values width × rows: row c's column scaled by its weight. */
     abstract void scaleColumns(A values, A scales, int scaleOffset, int width, int rows);
 
@@ -174,14 +184,15 @@ abstract class DenseNetwork<A> implements Network<A> {
     }
 
     @Override
-    public double accumulateGradient(A params, float[] x, float[] y, float[] weights, int[] rows, int from, int to, A grad,
-                                     Workspace ws) {
+    public double accumulateGradient(A params, float[] x, float[] y, float[] weights, int[] rows, int from, int to,
+                                     Dropout dropout, long maskSeed, A grad, Workspace ws) {
         String routine = "accumulateGradient";
         checkParamsAndGradient(routine, params, grad);
         checkDenseInputWorkspace(routine, ws);
         int blockRows = checkBlock(routine, x, y);
         checkWeightsLength(routine, weights, blockRows);
         checkRows(routine, y, weights, rows, from, to, blockRows);
+        checkDropout(routine, dropout, ws);
         A input = input(ws);
         A targets = targets(ws);
         A rowWeights = weights == null ? null : rowWeights(ws);
@@ -193,7 +204,7 @@ abstract class DenseNetwork<A> implements Network<A> {
             if (weights != null) {
                 gatherColumns(rowWeights, weights, 1, rows, start, count);
             }
-            loss += lossAndGradientChunk(params, input, 0, targets, 0, rowWeights, 0, count, grad, ws);
+            loss += lossAndGradientChunk(params, input, 0, targets, 0, rowWeights, 0, count, rows, start, dropout, maskSeed, grad, ws);
         }
         return loss;
     }
@@ -215,7 +226,7 @@ abstract class DenseNetwork<A> implements Network<A> {
         for (int start = firstRow; start < firstRow + rowCount; start += ws.maxRows()) {
             int count = Math.min(ws.maxRows(), firstRow + rowCount - start);
             copyFromFloat(input, x, start * sizes[0], count * sizes[0]);
-            forwardChunk(params, input, 0, count, ws);
+            forwardChunk(params, input, 0, count, null, 0, Dropout.NONE, 0, ws);
             if (y != null) {
                 copyFromFloat(targets, y, start * targetWidth, count * targetWidth);
                 if (weighted) {
@@ -232,13 +243,14 @@ abstract class DenseNetwork<A> implements Network<A> {
 
     @Override
     public double accumulateGradient(A grad, A params, SparseRows x, float[] y, float[] weights, int[] rows, int from, int to,
-                                     Workspace ws) {
+                                     Dropout dropout, long maskSeed, Workspace ws) {
         String routine = "accumulateGradient";
         checkParamsAndGradient(routine, params, grad);
         checkWorkspace(routine, ws);
         int blockRows = checkSparseBlock(routine, x, y, true);
         checkWeightsLength(routine, weights, blockRows);
         checkRows(routine, y, weights, rows, from, to, blockRows);
+        checkDropout(routine, dropout, ws);
         A targets = targets(ws);
         A rowWeights = weights == null ? null : rowWeights(ws);
         double loss = 0;
@@ -248,9 +260,9 @@ abstract class DenseNetwork<A> implements Network<A> {
             if (weights != null) {
                 gatherColumns(rowWeights, weights, 1, rows, start, count);
             }
-            sparseForwardChunk(params, x, rows, start, count, ws);
+            sparseForwardChunk(params, x, rows, start, count, dropout, maskSeed, ws);
             loss += lossAndOutputDelta(targets, 0, rowWeights, 0, count, ws);
-            backwardToFirstLayer(params, count, grad, ws);
+            backwardToFirstLayer(params, count, dropout, grad, ws);
             // dW_0 (sizes[1] × inputs) += dZ_0 · Xᵀ over the rows' non-zeros; db_0 += Σ_rows dZ_0
             A dZ = delta(ws, 0);
             sparseMultTransBAdd(grad, weightOffsets[0], dZ, sizes[1], x, rows, start, count);
@@ -278,7 +290,7 @@ abstract class DenseNetwork<A> implements Network<A> {
             for (int c = 0; c < count; c++) {
                 rowIds[c] = start + c;
             }
-            sparseForwardChunk(params, x, rowIds, 0, count, ws);
+            sparseForwardChunk(params, x, rowIds, 0, count, Dropout.NONE, 0, ws);
             if (y != null) {
                 copyFromFloat(targets, y, start * targetWidth, count * targetWidth);
                 if (weighted) {
@@ -314,7 +326,8 @@ abstract class DenseNetwork<A> implements Network<A> {
         double loss = 0;
         for (int start = 0; start < n; start += ws.maxRows()) {
             int count = Math.min(ws.maxRows(), n - start);
-            loss += lossAndGradientChunk(params, x, start * sizes[0], y, start * targetWidth, weights, start, count, grad, ws);
+            loss += lossAndGradientChunk(params, x, start * sizes[0], y, start * targetWidth, weights, start, count, null, 0,
+                    Dropout.NONE, 0, grad, ws);
         }
         return loss;
     }
@@ -329,7 +342,7 @@ abstract class DenseNetwork<A> implements Network<A> {
         checkDense(routine, "out", out, outputs, n);
         for (int start = 0; start < n; start += ws.maxRows()) {
             int count = Math.min(ws.maxRows(), n - start);
-            forwardChunk(params, x, start * sizes[0], count, ws);
+            forwardChunk(params, x, start * sizes[0], count, null, 0, Dropout.NONE, 0, ws);
             System.arraycopy(output(ws), 0, out, start * outputs, count * outputs);
         }
     }
@@ -339,13 +352,14 @@ abstract class DenseNetwork<A> implements Network<A> {
     /**
      * Forward then backward over one chunk whose inputs start at x[xOffset], targets at y[yOffset] and row weights
      * at weights[weightOffset] (weights null: unweighted). A row's weight scales its output delta, so the backward
-     * pass adds w_row·∂L_row/∂θ without knowing of weights.
+     * pass adds w_row·∂L_row/∂θ without knowing of weights. Column c is block row rowIds[rowsOffset + c] for the
+     * dropout masks (rowIds null without dropout).
      */
     private double lossAndGradientChunk(A params, A x, int xOffset, A y, int yOffset, A weights, int weightOffset, int rows,
-                                        A grad, Workspace ws) {
-        forwardChunk(params, x, xOffset, rows, ws);
+                                        int[] rowIds, int rowsOffset, Dropout dropout, long maskSeed, A grad, Workspace ws) {
+        forwardChunk(params, x, xOffset, rows, rowIds, rowsOffset, dropout, maskSeed, ws);
         double lossSum = lossAndOutputDelta(y, yOffset, weights, weightOffset, rows, ws);
-        backwardToFirstLayer(params, rows, grad, ws);
+        backwardToFirstLayer(params, rows, dropout, grad, ws);
         // dW_0 (nOut × nIn) += dZ_0 (nOut × rows) · Xᵀ (rows × nIn); db_0 += Σ_rows dZ_0
         int nIn = sizes[0];
         int nOut = sizes[1];
@@ -377,55 +391,78 @@ abstract class DenseNetwork<A> implements Network<A> {
         return lossSum;
     }
 
-    /** Z_l = W_l·X_l + b_l (one gemm per layer), X_{l+1} = f_l(Z_l); X_0 is x (sizes[0] × rows) at xOffset. */
-    private void forwardChunk(A params, A x, int xOffset, int rows, Workspace ws) {
+    /**
+     * Z_l = W_l·X_l + b_l (one gemm per layer), X_{l+1} = f_l(Z_l); X_0 is x (sizes[0] × rows) at xOffset. With
+     * dropout, column c is block row rowIds[rowsOffset + c].
+     */
+    private void forwardChunk(A params, A x, int xOffset, int rows, int[] rowIds, int rowsOffset, Dropout dropout, long maskSeed,
+                              Workspace ws) {
         int nIn = sizes[0];
         int nOut = sizes[1];
         A z = preActivation(ws, 0);
         fillBias(z, params, biasOffsets[0], nOut, rows);
         gemm("N", "N", nOut, rows, nIn, params, weightOffsets[0], nOut, x, xOffset, nIn, true, z, 0, nOut);
-        forwardFromFirstLayer(params, rows, ws);
+        forwardFromFirstLayer(params, rows, rowIds, rowsOffset, dropout, maskSeed, ws);
     }
 
     /** As {@link #forwardChunk} with X_0's column c the block row rows[rowsOffset + c] of x: Z_0 = W_0·X_0 + b_0 sparse. */
-    private void sparseForwardChunk(A params, SparseRows x, int[] rows, int rowsOffset, int count, Workspace ws) {
+    private void sparseForwardChunk(A params, SparseRows x, int[] rows, int rowsOffset, int count, Dropout dropout, long maskSeed,
+                                    Workspace ws) {
         int nOut = sizes[1];
         A z = preActivation(ws, 0);
         fillBias(z, params, biasOffsets[0], nOut, count);
         sparseMultAdd(z, params, weightOffsets[0], nOut, x, rows, rowsOffset, count);
-        forwardFromFirstLayer(params, count, ws);
+        forwardFromFirstLayer(params, count, rows, rowsOffset, dropout, maskSeed, ws);
     }
 
-    /** Given Z_0 in the workspace: X_1 = f_0(Z_0), then Z_l = W_l·X_l + b_l and X_{l+1} = f_l(Z_l) for the later layers. */
-    private void forwardFromFirstLayer(A params, int rows, Workspace ws) {
+    /**
+     * Given Z_0 in the workspace: X_1 = f_0(Z_0), then Z_l = W_l·X̃_l + b_l and X_{l+1} = f_l(Z_l) for the later layers,
+     * where X̃_l is X_l, or with dropout on hidden activation l, X_l ⊙ keep_l (keep_l: the mask's factors m/(1 − p) of
+     * the block rows rowIds[rowsOffset ..]). X_l itself stays in the workspace for the backward pass's f'.
+     */
+    private void forwardFromFirstLayer(A params, int rows, int[] rowIds, int rowsOffset, Dropout dropout, long maskSeed, Workspace ws) {
         activate(activations[0], preActivation(ws, 0), activation(ws, 1), sizes[1], rows);
         for (int l = 1; l < layers; l++) {
             int nIn = sizes[l];
             int nOut = sizes[l + 1];
+            double rate = dropout.rate(l - 1);
+            if (rate > 0) {
+                A keep = keep(ws, l);
+                fillKeep(keep, nIn, rows, rowIds, rowsOffset, l - 1, rate, maskSeed);
+                multiply(dropped(ws, l), activation(ws, l), keep, nIn * rows);
+            }
             A z = preActivation(ws, l);
             fillBias(z, params, biasOffsets[l], nOut, rows);
-            gemm("N", "N", nOut, rows, nIn, params, weightOffsets[l], nOut, activation(ws, l), 0, nIn, true, z, 0, nOut);
+            gemm("N", "N", nOut, rows, nIn, params, weightOffsets[l], nOut, layerInput(ws, l, dropout), 0, nIn, true, z, 0, nOut);
             activate(activations[l], z, activation(ws, l + 1), nOut, rows);
         }
+    }
+
+    /** What dense layer l ≥ 1 reads: X_l, or X_l ⊙ keep_l where dropout drops units of hidden activation l. */
+    private A layerInput(Workspace ws, int l, Dropout dropout) {
+        return dropout.rate(l - 1) > 0 ? dropped(ws, l) : activation(ws, l);
     }
 
     /**
      * From dZ of the output layer (in the workspace) to the gradients of layers layers−1 .. 1 and dZ_0 of the first
      * layer, which the caller turns into the first layer's gradient (its input dense or sparse).
      */
-    private void backwardToFirstLayer(A params, int rows, A grad, Workspace ws) {
+    private void backwardToFirstLayer(A params, int rows, Dropout dropout, A grad, Workspace ws) {
         for (int l = layers - 1; l >= 1; l--) {
             int nIn = sizes[l];
             int nOut = sizes[l + 1];
             A dZ = delta(ws, l);
-            A in = activation(ws, l);
-            // dW (nOut × nIn) += dZ (nOut × rows) · Xᵀ (rows × nIn)
+            A in = layerInput(ws, l, dropout);
+            // dW (nOut × nIn) += dZ (nOut × rows) · X̃ᵀ (rows × nIn)
             gemm("N", "T", nOut, nIn, rows, dZ, 0, nOut, in, 0, nIn, true, grad, weightOffsets[l], nOut);
             addRowSums(grad, biasOffsets[l], dZ, nOut, rows);
-            // dX (nIn × rows) = Wᵀ (nIn × nOut) · dZ (nOut × rows), then through the previous activation
+            // dX̃ (nIn × rows) = Wᵀ (nIn × nOut) · dZ (nOut × rows); dX = dX̃ ⊙ keep_l with dropout; then through f'
             A dX = delta(ws, l - 1);
             gemm("T", "N", nIn, rows, nOut, params, weightOffsets[l], nOut, dZ, 0, nOut, false, dX, 0, nIn);
-            activationBackward(activations[l - 1], in, dX, nIn, rows);
+            if (dropout.rate(l - 1) > 0) {
+                multiply(dX, dX, keep(ws, l), nIn * rows);
+            }
+            activationBackward(activations[l - 1], activation(ws, l), dX, nIn, rows);
         }
     }
 
@@ -452,6 +489,16 @@ abstract class DenseNetwork<A> implements Network<A> {
     /** Where dense layer l writes Z_l: the logits for the output layer, else its activations (activated in place). */
     private A preActivation(Workspace ws, int layer) {
         return layer == layers - 1 ? logits(ws) : activation(ws, layer + 1);
+    }
+
+    @SuppressWarnings("unchecked")
+    private A keep(Workspace ws, int layer) {
+        return (A) ws.keep[layer];
+    }
+
+    @SuppressWarnings("unchecked")
+    private A dropped(Workspace ws, int layer) {
+        return (A) ws.dropped[layer];
     }
 
     @SuppressWarnings("unchecked")
@@ -496,6 +543,20 @@ abstract class DenseNetwork<A> implements Network<A> {
         if (ws.precision() != precision || !ws.topology().equals(topology)) {
             throw new IllegalArgumentException(routine + ": the workspace was made for " + ws.topology() + " in " + ws.precision()
                     + ", not for this network " + topology + " in " + precision);
+        }
+    }
+
+    /** Checks that dropout's rates fit this network's hidden layers, and readies the workspace's buffers for it. */
+    private void checkDropout(String routine, Dropout dropout, Workspace ws) {
+        if (dropout == null) {
+            throw new IllegalArgumentException(routine + ": dropout is null; Dropout.NONE for none");
+        }
+        if (!dropout.fits(layers - 1)) {
+            throw new IllegalArgumentException(routine + ": dropout " + dropout + " needs one rate or one per hidden layer; "
+                    + topology + " has " + (layers - 1) + " hidden layers");
+        }
+        if (!dropout.isNone()) {
+            ws.ensureDropoutBuffers();
         }
     }
 

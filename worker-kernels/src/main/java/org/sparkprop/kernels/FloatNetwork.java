@@ -280,6 +280,25 @@ final class FloatNetwork extends DenseNetwork<float[]> {
     }
 
     @Override
+    void fillKeep(float[] keep, int width, int count, int[] rows, int rowsOffset, int hidden, double rate, long maskSeed) {
+        // keep is width × count; column c is block row rows[rowsOffset + c]
+        float scale = (float) (1 / (1 - rate));
+        for (int c = 0; c < count; c++) {
+            long rowKey = Dropout.rowKey(maskSeed, rows[rowsOffset + c], hidden);
+            for (int k = 0; k < width; k++) {
+                keep[c * width + k] = Dropout.uniform(rowKey, k) >= rate ? scale : 0;
+            }
+        }
+    }
+
+    @Override
+    void multiply(float[] product, float[] a, float[] b, int length) {
+        for (int i = 0; i < length; i++) {
+            product[i] = a[i] * b[i];
+        }
+    }
+
+    @Override
     void scaleColumns(float[] values, float[] scales, int scaleOffset, int width, int rows) {
         // values is width × rows; scales rows from scaleOffset
         for (int c = 0; c < rows; c++) {

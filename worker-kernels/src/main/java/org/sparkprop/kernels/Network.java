@@ -111,7 +111,23 @@ public interface Network<A> {
      * @param weights the block's row weights, one per block row (blockRows long), each finite and ≥ 0; or null.
      *                Not modified.
      */
-    double accumulateGradient(A params, float[] x, float[] y, float[] weights, int[] rows, int from, int to, A grad, Workspace ws);
+    default double accumulateGradient(A params, float[] x, float[] y, float[] weights, int[] rows, int from, int to, A grad,
+                                      Workspace ws) {
+        return accumulateGradient(params, x, y, weights, rows, from, to, Dropout.NONE, 0, grad, ws);
+    }
+
+    /**
+     * As above with inverted dropout on the hidden layers' activations (training only): hidden activation a of block
+     * row r becomes a·m/(1 − p) with m = {@link Dropout#keeps}(maskSeed, r, layer, unit, p), and the backward pass
+     * multiplies by the same factor. So the masks depend on (maskSeed, block row) only, not on the chunking or on
+     * the order of {@code rows}. With {@link Dropout#NONE} the masks are skipped and the computation is the one
+     * without dropout, to the bit.
+     *
+     * @param dropout  the rates: one, or one per hidden layer. Not modified.
+     * @param maskSeed seeds the masks of this call's rows (the driver: from the run's seed, the epoch and the partition)
+     */
+    double accumulateGradient(A params, float[] x, float[] y, float[] weights, int[] rows, int from, int to, Dropout dropout,
+                              long maskSeed, A grad, Workspace ws);
 
     /**
      * Forward pass over the block rows [firstRow, firstRow + rowCount): writes the outputs (outputs × rowCount,
@@ -159,7 +175,18 @@ public interface Network<A> {
      * @param rows    block row indices; the entries in [from, to) are used, in that order. Not modified.
      * @param ws      this network's workspace, from {@link #newSparseWorkspace(int)} or {@link #newWorkspace(int)}. Modified.
      */
-    double accumulateGradient(A grad, A params, SparseRows x, float[] y, float[] weights, int[] rows, int from, int to, Workspace ws);
+    default double accumulateGradient(A grad, A params, SparseRows x, float[] y, float[] weights, int[] rows, int from, int to,
+                                      Workspace ws) {
+        return accumulateGradient(grad, params, x, y, weights, rows, from, to, Dropout.NONE, 0, ws);
+    }
+
+    /**
+     * The sparse form with dropout, as
+     * {@link #accumulateGradient(Object, float[], float[], float[], int[], int, int, Dropout, long, Object, Workspace)}
+     * does it: the masks are a function of (maskSeed, block row) only; {@link Dropout#NONE} skips them.
+     */
+    double accumulateGradient(A grad, A params, SparseRows x, float[] y, float[] weights, int[] rows, int from, int to,
+                              Dropout dropout, long maskSeed, Workspace ws);
 
     /** The sparse form of {@link #evaluate(Object, float[], float[], int, int, double[], Workspace)}: weights null. */
     default double evaluate(double[] out, A params, SparseRows x, float[] y, int firstRow, int rowCount, Workspace ws) {

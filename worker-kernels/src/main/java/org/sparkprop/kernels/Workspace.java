@@ -17,7 +17,11 @@ import java.util.function.IntFunction;
  *   <li>{@code deltas[l]}: ∂L/∂z of dense layer l (sizes[l+1] × maxRows);</li>
  *   <li>{@code targets}: the gathered targets (targetWidth × maxRows);</li>
  *   <li>{@code rowWeights}: the gathered row weights (1 × maxRows), used only by weighted passes;</li>
- *   <li>{@code rowIds}: the block rows of the current chunk (maxRows), used only by sparse passes.</li>
+ *   <li>{@code rowIds}: the block rows of the current chunk (maxRows), used only by sparse passes;</li>
+ *   <li>{@code keep[l]}, {@code dropped[l]} for hidden activation l (1 ≤ l &lt; layers), used only by passes with
+ *       {@link Dropout}: the mask's factor m/(1 − p) per element and the activation times it, which the next layer
+ *       reads (sizes[l] × maxRows each). Allocated by the first pass with dropout, so that a workspace that never
+ *       drops holds no room for it.</li>
  * </ul>
  */
 public final class Workspace {
@@ -31,6 +35,10 @@ public final class Workspace {
     final Object targets;
     final Object rowWeights;
     final int[] rowIds;
+    private final IntFunction<Object> allocate;
+    /** Null until the first pass with dropout. */
+    Object[] keep;
+    Object[] dropped;
 
     /**
      * @param denseInput whether to hold the gathered dense inputs (sizes[0] × maxRows); without them only the
@@ -67,6 +75,23 @@ public final class Workspace {
         targets = allocate.apply(topology.targetWidth() * maxRows);
         rowWeights = allocate.apply(maxRows);
         rowIds = new int[maxRows];
+        this.allocate = allocate;
+    }
+
+    /** Allocates {@code keep} and {@code dropped} if no earlier pass with dropout did. */
+    void ensureDropoutBuffers() {
+        if (keep != null) {
+            return;
+        }
+        int layers = topology.layers();
+        Object[] k = new Object[layers];
+        Object[] d = new Object[layers];
+        for (int l = 1; l < layers; l++) {
+            k[l] = allocate.apply(topology.size(l) * maxRows);
+            d[l] = allocate.apply(topology.size(l) * maxRows);
+        }
+        dropped = d;
+        keep = k;
     }
 
     public Topology topology() {

@@ -17,14 +17,17 @@ final class CsvLayout {
     /** Label column positions in the order requested; with labels not read, only those present. */
     final int[] labelColumns;
     final List<String> labelNames;
+    /** The sample weights' column, or -1 for none. */
+    final int weightColumn;
 
     private CsvLayout(int columns, int[] featureColumns, List<String> featureNames, int[] labelColumns,
-                      List<String> labelNames) {
+                      List<String> labelNames, int weightColumn) {
         this.columns = columns;
         this.featureColumns = featureColumns;
         this.featureNames = featureNames;
         this.labelColumns = labelColumns;
         this.labelNames = labelNames;
+        this.weightColumn = weightColumn;
     }
 
     static CsvLayout resolve(List<String> header, ParseSettings settings, String file, long line) {
@@ -60,10 +63,14 @@ final class CsvLayout {
                 labels.add(at);
             }
         }
-        int[] featureColumns = new int[header.size() - labels.size()];
+        int weight = weightColumn(header, position, settings.weightColumn, file, line);
+        if (weight >= 0 && isLabel[weight]) {
+            throw UserException.atLine(file, line, "column " + Fields.quote(header.get(weight)) + " cannot be both a label and the weight column");
+        }
+        int[] featureColumns = new int[header.size() - labels.size() - (weight >= 0 ? 1 : 0)];
         List<String> featureNames = new ArrayList<>();
         for (int c = 0, f = 0; c < header.size(); c++) {
-            if (!isLabel[c]) {
+            if (!isLabel[c] && c != weight) {
                 featureColumns[f++] = c;
                 featureNames.add(header.get(c));
             }
@@ -73,9 +80,30 @@ final class CsvLayout {
         }
         int[] labelColumns = labels.stream().mapToInt(Integer::intValue).toArray();
         List<String> labelNames = labels.stream().map(header::get).toList();
-        CsvLayout layout = new CsvLayout(header.size(), featureColumns, List.copyOf(featureNames), labelColumns, labelNames);
+        CsvLayout layout = new CsvLayout(header.size(), featureColumns, List.copyOf(featureNames), labelColumns, labelNames, weight);
         layout.check(settings, file, line);
         return layout;
+    }
+
+    /** The position of the weight column {@code name} (a name, else a 0-based index), or -1 when name is null. */
+    private static int weightColumn(List<String> header, Map<String, Integer> position, String name, String file, long line) {
+        if (name == null) {
+            return -1;
+        }
+        Integer at = position.get(name);
+        if (at != null) {
+            return at;
+        }
+        int index = Fields.parseIndex(name, 0, name.length());
+        if (index < 0) {
+            throw UserException.atLine(file, line, "weight column " + Fields.quote(name) + " is not in the header (columns: "
+                    + Fields.list(header) + ")");
+        }
+        if (index >= header.size()) {
+            throw UserException.atLine(file, line, "weight column index " + index + " is out of range: the header has "
+                    + header.size() + " columns (0 to " + (header.size() - 1) + ")");
+        }
+        return index;
     }
 
     private void check(ParseSettings settings, String file, long line) {

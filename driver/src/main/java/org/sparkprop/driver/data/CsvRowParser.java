@@ -13,6 +13,8 @@ final class CsvRowParser extends RowParser {
     private CsvLayout layout;
     private PackedRows.DenseBuilder features;
     private PackedRows.DenseBuilder targets;
+    /** The rows' sample weights, where the layout has a weight column. */
+    private FloatList weights;
     private int rows;
 
     CsvRowParser(ParseSettings settings, String file) {
@@ -31,6 +33,7 @@ final class CsvRowParser extends RowParser {
         headerLine = lineNumber;
         layout = CsvLayout.resolve(fields, settings, file, lineNumber);
         features = new PackedRows.DenseBuilder(layout.featureColumns.length);
+        weights = layout.weightColumn >= 0 ? new FloatList() : null;
         if (settings.readLabels) {
             targets = new PackedRows.DenseBuilder(settings.classLabels() ? 1 : layout.labelColumns.length);
         }
@@ -42,6 +45,7 @@ final class CsvRowParser extends RowParser {
         if (fields.size() != layout.columns) {
             throw BadRow.at(file, lineNumber, "expected " + layout.columns + " columns, found " + fields.size());
         }
+        float weight = weights == null ? 1 : weight(fields.get(layout.weightColumn), lineNumber);
         for (int f = 0; f < layout.featureColumns.length; f++) {
             features.add(Fields.parseFinite(fields.get(layout.featureColumns[f]),
                     "feature " + Fields.quote(layout.featureNames.get(f)), file, lineNumber));
@@ -51,7 +55,20 @@ final class CsvRowParser extends RowParser {
             addLabels(fields, lineNumber);
             targets.endRow();
         }
+        if (weights != null) {
+            weights.add(weight);
+        }
         rows++;
+    }
+
+    /** A row's sample weight: a finite number ≥ 0. */
+    private float weight(String text, long lineNumber) {
+        String what = "weight " + Fields.quote(header.get(layout.weightColumn));
+        float value = Fields.parseFinite(text, what, file, lineNumber);
+        if (!(value >= 0)) {
+            throw BadRow.at(file, lineNumber, what + " must be ≥ 0, found " + Fields.quote(text));
+        }
+        return value;
     }
 
     @Override
@@ -83,6 +100,6 @@ final class CsvRowParser extends RowParser {
         PackedRows packedFeatures = features == null ? new PackedRows.DenseBuilder(0).build() : features.build();
         PackedRows packedTargets = targets == null ? null : targets.build();
         FileSummary summary = new FileSummary(fileIndex, file, rows, header, headerLine, 0, -1, classNames(), badRows);
-        return new ParsedFile(summary, packedFeatures, packedTargets, classNames());
+        return new ParsedFile(summary, packedFeatures, packedTargets, classNames(), weights == null ? null : weights.toArray());
     }
 }

@@ -19,9 +19,11 @@ import org.sparkprop.kernels.Loss;
  * @param labelColumns CSV only: label column names or 0-based indices; empty means the last column (or the
  *                     training data's label columns when a known schema is given)
  * @param badRows      what to do with malformed rows: stop at the first, or skip and count them up to a limit
+ * @param weightColumn CSV only: the column of sample weights (a name or a 0-based index), read as each row's weight
+ *                     (finite, ≥ 0) and not as a feature; null for none
  */
-public record InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns, BadRowPolicy badRows)
-        implements RowSource {
+public record InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns, BadRowPolicy badRows,
+                        String weightColumn) implements RowSource {
 
     public InputSpec {
         Objects.requireNonNull(path, "path");
@@ -42,6 +44,23 @@ public record InputSpec(String path, DataFormat format, Integer numFeatures, Lis
                 throw new UserException("label column names must not be empty, got " + labelColumns);
             }
         }
+        if (weightColumn != null) {
+            if (weightColumn.isBlank()) {
+                throw new UserException("the weight column's name must not be empty");
+            }
+            if (format != DataFormat.CSV || BuiltinData.isBuiltin(path)) {
+                throw new UserException("a weight column applies to CSV files (and parquet, orc and json input), not to "
+                        + (BuiltinData.isBuiltin(path) ? path : format.id() + " files"));
+            }
+            if (labelColumns.contains(weightColumn)) {
+                throw new UserException("column " + weightColumn + " cannot be both a label and the weight column");
+            }
+        }
+    }
+
+    /** An input without a weight column. */
+    public InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns, BadRowPolicy badRows) {
+        this(path, format, numFeatures, labelColumns, badRows, null);
     }
 
     /** An input whose first malformed row stops the run ({@link BadRowPolicy#STOP_AT_FIRST}). */
@@ -51,7 +70,12 @@ public record InputSpec(String path, DataFormat format, Integer numFeatures, Lis
 
     /** This input with malformed rows handled as {@code policy} says. */
     public InputSpec withBadRows(BadRowPolicy policy) {
-        return new InputSpec(path, format, numFeatures, labelColumns, policy);
+        return new InputSpec(path, format, numFeatures, labelColumns, policy, weightColumn);
+    }
+
+    /** This input with {@code column} as its weight column (null: none). */
+    public InputSpec withWeightColumn(String column) {
+        return new InputSpec(path, format, numFeatures, labelColumns, badRows, column);
     }
 
     /** Reads {@code path} in {@code format}, numFeatures inferred, the last CSV column as the label. */

@@ -23,9 +23,11 @@ final class ParseSettings implements Serializable {
     final Integer numFeatures;
     final Schema known;
     final BadRowPolicy badRows;
+    /** CSV: the sample weights' column, a name or 0-based index; null for none. */
+    final String weightColumn;
 
     private ParseSettings(DataFormat format, LabelKind kind, boolean readLabels, List<String> labelColumns,
-                          Integer numFeatures, Schema known, BadRowPolicy badRows) {
+                          Integer numFeatures, Schema known, BadRowPolicy badRows, String weightColumn) {
         this.format = format;
         this.kind = kind;
         this.readLabels = readLabels;
@@ -33,6 +35,7 @@ final class ParseSettings implements Serializable {
         this.numFeatures = numFeatures;
         this.known = known;
         this.badRows = badRows;
+        this.weightColumn = weightColumn;
     }
 
     /** Settings for {@code in}; checks what can be checked before any file is opened. */
@@ -47,7 +50,7 @@ final class ParseSettings implements Serializable {
             throw new UserException("a class label is one column, but " + labelColumns.size() + " label columns are given ("
                     + String.join(", ", labelColumns) + "); several 0/1 label columns need binary cross-entropy");
         }
-        return new ParseSettings(in.format(), kind, readLabels, labelColumns, in.numFeatures(), known, in.badRows());
+        return new ParseSettings(in.format(), kind, readLabels, labelColumns, in.numFeatures(), known, in.badRows(), in.weightColumn());
     }
 
     /** True for the kinds whose label is a class name. */

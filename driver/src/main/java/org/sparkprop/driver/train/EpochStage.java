@@ -11,6 +11,7 @@ import org.apache.spark.rdd.ShuffledRDD;
 import org.sparkprop.driver.Chunks;
 import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.data.Block;
+import org.sparkprop.kernels.Dropout;
 import org.sparkprop.kernels.Network;
 import scala.Tuple2;
 import scala.collection.Iterator;
@@ -41,12 +42,12 @@ final class EpochStage implements StepExchange {
     private final EpochChannel channel;
     private SimpleFutureAction<BoxedUnit> job;
 
-    EpochStage(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, BatchPlan plan) {
+    EpochStage(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows, BatchPlan plan) {
         this.sc = sc;
         this.blocks = blocks;
         this.network = network;
         this.channel = EpochChannel.open(network, plan, blocks.getNumPartitions());
-        this.task = new EpochTask(channel.id, network.topology(), network.precision(), seed, maxRows);
+        this.task = new EpochTask(channel.id, network.topology(), network.precision(), seed, dropout, maxRows);
     }
 
     @Override

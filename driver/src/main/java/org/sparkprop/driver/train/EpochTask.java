@@ -4,6 +4,7 @@ import java.util.Collections;
 import org.apache.spark.TaskContext;
 import org.sparkprop.driver.FaultPoints;
 import org.sparkprop.driver.data.Block;
+import org.sparkprop.kernels.Dropout;
 import org.sparkprop.kernels.Precision;
 import org.sparkprop.kernels.Topology;
 import scala.Tuple2;
@@ -27,13 +28,15 @@ final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2
     private final Topology topology;
     private final Precision precision;
     private final long seed;
+    private final Dropout dropout;
     private final int maxRows;
 
-    EpochTask(long channel, Topology topology, Precision precision, long seed, int maxRows) {
+    EpochTask(long channel, Topology topology, Precision precision, long seed, Dropout dropout, int maxRows) {
         this.channel = channel;
         this.topology = topology;
         this.precision = precision;
         this.seed = seed;
+        this.dropout = dropout;
         this.maxRows = maxRows;
     }
 
@@ -57,7 +60,7 @@ final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2
                 if (step == failAt && partition == 0 && context.stageAttemptNumber() == 0) {
                     FaultPoints.fail("exchange task, step " + (step + 1));
                 }
-                StepTask.share(slot, exchange.weights, block, seed, where[0], partition, from, to, slot.gradient, sums);
+                StepTask.share(slot, exchange.weights, block, seed, dropout, where[0], partition, from, to, slot.gradient, sums);
                 exchange.deposit(partition, step, slot.gradient, sums[0], to - from, sums[1], System.nanoTime() - start);
             }
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package org.sparkprop.driver.train;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.data.Block;
+import org.sparkprop.kernels.Dropout;
 import org.sparkprop.kernels.Network;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,8 @@ public interface StepExchange extends AutoCloseable {
     Logger LOG = LoggerFactory.getLogger("org.sparkprop");
 
     /** The exchange {@link Exchange#choose} picks for these blocks, opened, with its choice logged. */
-    static StepExchange open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, BatchPlan plan) {
+    static StepExchange open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows,
+                             BatchPlan plan) {
         Exchange.Choice choice = Exchange.choose(sc, blocks.getNumPartitions());
         if (choice.fellBack()) {
             LOG.warn("exchange: {} ({})", choice.exchange().id(), choice.why());
@@ -25,8 +27,8 @@ public interface StepExchange extends AutoCloseable {
             LOG.info("exchange: {} ({})", choice.exchange().id(), choice.why());
         }
         return choice.exchange() == Exchange.PER_EPOCH
-                ? new EpochStage(sc, blocks, network, seed, maxRows, plan)
-                : new PerStep(StepJob.open(sc, blocks, network, seed, maxRows), plan);
+                ? new EpochStage(sc, blocks, network, seed, dropout, maxRows, plan)
+                : new PerStep(StepJob.open(sc, blocks, network, seed, dropout, maxRows), plan);
     }
 
     /**

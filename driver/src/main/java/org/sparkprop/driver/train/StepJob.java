@@ -7,6 +7,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.sparkprop.driver.Chunks;
 import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.data.Block;
+import org.sparkprop.kernels.Dropout;
 import org.sparkprop.kernels.Network;
 
 /**
@@ -39,11 +40,13 @@ public final class StepJob implements AutoCloseable {
     private final JavaRDD<Block> blocks;
     private final Network<Object> network;
     private final long seed;
+    private final Dropout dropout;
     private final int maxRows;
     /** Null: weights by broadcast, gradients as task results. */
     private final HandOver handOver;
 
-    private StepJob(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, boolean inMemory) {
+    private StepJob(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows,
+                    boolean inMemory) {
         if (inMemory && !sc.sc().isLocal()) {
             throw new IllegalArgumentException("in-memory steps need Spark's local mode; the master is " + sc.master());
         }
@@ -51,6 +54,7 @@ public final class StepJob implements AutoCloseable {
         this.blocks = blocks;
         this.network = network;
         this.seed = seed;
+        this.dropout = dropout;
         this.maxRows = maxRows;
         this.handOver = inMemory ? HandOver.open(network, blocks.getNumPartitions()) : null;
     }
@@ -64,14 +68,25 @@ public final class StepJob implements AutoCloseable {
      * @param maxRows rows per forward/backward chunk on the executors
      */
     public static StepJob open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows) {
+        return open(sc, blocks, network, seed, Dropout.NONE, maxRows);
+    }
+
+    /** As above, with dropout on the hidden layers while training; its masks are seeded from (seed, epoch, partition). */
+    public static StepJob open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows) {
         String local = sc.getLocalProperty(LOCAL_HAND_OVER);
         boolean inMemory = sc.sc().isLocal() && (local != null ? Boolean.parseBoolean(local) : sc.getConf().getBoolean(LOCAL_HAND_OVER, true));
-        return new StepJob(sc, blocks, network, seed, maxRows, inMemory);
+        return new StepJob(sc, blocks, network, seed, dropout, maxRows, inMemory);
     }
 
     /** As {@link #open}, with the way chosen by the caller (to compare both); in memory needs local mode. */
     public static StepJob open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, boolean inMemory) {
-        return new StepJob(sc, blocks, network, seed, maxRows, inMemory);
+        return open(sc, blocks, network, seed, Dropout.NONE, maxRows, inMemory);
+    }
+
+    /** As above, with dropout. */
+    public static StepJob open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows,
+                               boolean inMemory) {
+        return new StepJob(sc, blocks, network, seed, dropout, maxRows, inMemory);
     }
 
     /** True when this run's steps pass weights and gradients through memory. */
@@ -89,14 +104,14 @@ public final class StepJob implements AutoCloseable {
         StepResult[] parts;
         if (handOver != null) {
             castInto(weights, handOver.weights);
-            StepTask task = new StepTask(null, handOver.id, network.topology(), network.precision(), seed, epoch, maxRows, starts, ends);
+            StepTask task = new StepTask(null, handOver.id, network.topology(), network.precision(), seed, dropout, epoch, maxRows, starts, ends);
             parts = SparkJobs.runOnPartitions(sc, blocks, task, StepResult.class, description);
         } else {
             Object computeWeights = network.newArray(weights.length);
             castInto(weights, computeWeights);
             Broadcast<Object> broadcast = sc.broadcast(computeWeights);
             try {
-                StepTask task = new StepTask(broadcast, 0, network.topology(), network.precision(), seed, epoch, maxRows, starts, ends);
+                StepTask task = new StepTask(broadcast, 0, network.topology(), network.precision(), seed, dropout, epoch, maxRows, starts, ends);
                 parts = SparkJobs.runOnPartitions(sc, blocks, task, StepResult.class, description);
             } finally {
                 broadcast.destroy();

@@ -6,6 +6,7 @@ import org.sparkprop.driver.optim.OptimizerSpec;
 import org.sparkprop.driver.optim.ScheduleKind;
 import org.sparkprop.driver.optim.ScheduleSpec;
 import org.sparkprop.kernels.Activation;
+import org.sparkprop.kernels.Dropout;
 import org.sparkprop.kernels.Loss;
 import org.sparkprop.kernels.Precision;
 
@@ -32,17 +33,22 @@ import org.sparkprop.kernels.Precision;
  * @param tolerance        stop when an epoch improves the training loss by less than this fraction; 0 turns it off
  * @param patience         with a validation set: stop after this many epochs without a better validation loss and
  *                         keep the best weights; 0 turns early stopping off
+ * @param dropout          inverted dropout on the hidden layers' activations while training: one rate, or one per
+ *                         hidden layer; {@link Dropout#NONE} turns it off
+ * @param classWeights     weights of the classes, multiplied into the training rows' weights (classification only)
  */
 public record TrainConfig(int[] hidden, Activation activation, Activation outputActivation, Loss loss,
                           OptimizerSpec optimizer, ScheduleSpec schedule, int batchSize, int epochs, long seed,
                           int partitions, Precision precision, double l1, double l2, double clipNorm,
-                          double clipValue, double tolerance, int patience) {
+                          double clipValue, double tolerance, int patience, Dropout dropout, ClassWeights classWeights) {
 
     public TrainConfig(int[] hidden, Activation activation, Activation outputActivation, Loss loss, OptimizerSpec optimizer,
                        ScheduleSpec schedule, int batchSize, int epochs, long seed, int partitions, Precision precision, double l1,
-                       double l2, double clipNorm, double clipValue, double tolerance, int patience) {
-        if (hidden == null || activation == null || loss == null || optimizer == null || schedule == null || precision == null) {
-            throw new IllegalArgumentException("hidden, activation, loss, optimizer, schedule and precision are required");
+                       double l2, double clipNorm, double clipValue, double tolerance, int patience, Dropout dropout,
+                       ClassWeights classWeights) {
+        if (hidden == null || activation == null || loss == null || optimizer == null || schedule == null || precision == null
+                || dropout == null || classWeights == null) {
+            throw new IllegalArgumentException("hidden, activation, loss, optimizer, schedule, precision, dropout and class weights are required");
         }
         if (partitions < 0) {
             throw new InvalidSettingException(TrainSettings.PARTITIONS, "must be at least 1 (or 0 for Spark's default), got " + partitions);
@@ -64,8 +70,23 @@ public record TrainConfig(int[] hidden, Activation activation, Activation output
         this.clipValue = clipValue;
         this.tolerance = tolerance;
         this.patience = patience;
+        this.dropout = dropout;
+        this.classWeights = classWeights;
         TrainSettings.checkEach(this);
         checkOutputActivation(outputActivation, loss);
+        checkDropoutAndClassWeights(hidden.length, dropout, loss, classWeights);
+    }
+
+    private static void checkDropoutAndClassWeights(int hiddenLayers, Dropout dropout, Loss loss, ClassWeights classWeights) {
+        if (!dropout.fits(hiddenLayers)) {
+            throw new InvalidSettingException(TrainSettings.DROPOUT, hiddenLayers == 0
+                    ? "applies to hidden layers, and the network has none; got " + TrainSettings.formatDropout(dropout)
+                    : "needs one rate, or one per hidden layer (" + hiddenLayers + "), got " + TrainSettings.formatDropout(dropout));
+        }
+        if (loss == Loss.MSE && !classWeights.isNone()) {
+            throw new InvalidSettingException(TrainSettings.CLASS_WEIGHTS, "applies to classification, not to loss " + loss.id()
+                    + "; got " + classWeights);
+        }
     }
 
     private static void checkOutputActivation(Activation outputActivation, Loss loss) {
@@ -121,6 +142,8 @@ public record TrainConfig(int[] hidden, Activation activation, Activation output
         b.clipValue = clipValue;
         b.tolerance = tolerance;
         b.patience = patience;
+        b.dropout = dropout;
+        b.classWeights = classWeights;
         return b;
     }
 
@@ -161,6 +184,8 @@ public record TrainConfig(int[] hidden, Activation activation, Activation output
         public double clipValue = 0;
         public double tolerance = 0;
         public int patience = 10;
+        public Dropout dropout = Dropout.NONE;
+        public ClassWeights classWeights = ClassWeights.NONE;
 
         private Builder() {
         }
@@ -172,11 +197,13 @@ public record TrainConfig(int[] hidden, Activation activation, Activation output
          * @throws InvalidSettingException naming the setting whose value is refused, alone or with others
          */
         public TrainConfig build() {
-            if (activation == null || loss == null || optimizer == null || schedule == null || precision == null) {
-                throw new IllegalArgumentException("activation, loss, optimizer, schedule and precision are required");
+            if (activation == null || loss == null || optimizer == null || schedule == null || precision == null || dropout == null
+                    || classWeights == null) {
+                throw new IllegalArgumentException("activation, loss, optimizer, schedule, precision, dropout and class weights are required");
             }
             TrainSettings.checkEach(this);
             checkOutputActivation(outputActivation, loss);
+            checkDropoutAndClassWeights(hidden == null ? 0 : hidden.length, dropout, loss, classWeights);
             if (schedule == ScheduleKind.COSINE && minLearningRate > learningRate) {
                 throw new InvalidSettingException(TrainSettings.MIN_LEARNING_RATE, "must be at most learning-rate " + learningRate
                         + ", got " + minLearningRate);
@@ -190,7 +217,7 @@ public record TrainConfig(int[] hidden, Activation activation, Activation output
             };
             return new TrainConfig(hidden, activation, outputActivation, loss, optimizerSpec, scheduleSpec.withWarmup(warmupSteps),
                     batchSize, epochs, seed, partitions == null ? 0 : partitions, precision, l1, l2, clipNorm, clipValue, tolerance,
-                    patience);
+                    patience, dropout, classWeights);
         }
     }
 

@@ -18,6 +18,7 @@ import org.sparkprop.driver.optim.OptimizerKind;
 import org.sparkprop.driver.optim.ScheduleKind;
 import org.sparkprop.driver.optim.ScheduleSpec;
 import org.sparkprop.kernels.Activation;
+import org.sparkprop.kernels.Dropout;
 import org.sparkprop.kernels.Loss;
 import org.sparkprop.kernels.Precision;
 
@@ -103,6 +104,18 @@ public final class TrainSettings {
             NON_NEGATIVE, FINITE_AT_LEAST_0, b -> b.l1, (b, v) -> b.l1 = v, TrainConfig::l1);
     public static final Setting<Double> L2 = number("l2", "l2", "L", "L2 penalty on weights",
             NON_NEGATIVE, FINITE_AT_LEAST_0, b -> b.l2, (b, v) -> b.l2 = v, TrainConfig::l2);
+    public static final Setting<String> DROPOUT = new Setting<>("dropout", "dropout", String.class, "P",
+            "inverted dropout on the hidden layers' activations while training: one rate in [0, 1) for every hidden layer, "
+                    + "or one per hidden layer such as 0.5,0.2; 0 = off", null,
+            text -> lenient(text, TrainSettings::parseDropout, TrainSettings::formatDropout), v -> v,
+            v -> parseDropout(v), b -> formatDropout(b.dropout), (b, v) -> b.dropout = parseDropout(v),
+            c -> formatDropout(c.dropout()));
+    public static final Setting<String> CLASS_WEIGHTS = new Setting<>("class-weights", "classWeights", String.class, "W",
+            "classification: weigh each training row by its class, 'balanced' (n / (classes × rows of the class)) or "
+                    + "w0,w1,... in class order, times its sample weight; 'none' = off", null,
+            text -> lenient(text, ClassWeights::parse, ClassWeights::toString), v -> v,
+            v -> ClassWeights.parse(v), b -> b.classWeights.toString(), (b, v) -> b.classWeights = ClassWeights.parse(v),
+            c -> c.loss() == Loss.MSE ? null : c.classWeights().toString());
     public static final Setting<Double> CLIP_NORM = number("clip-norm", "clipNorm", "N", "clip the gradient to this global L2 norm; 0 = off",
             NON_NEGATIVE, FINITE_AT_LEAST_0, b -> b.clipNorm, (b, v) -> b.clipNorm = v, TrainConfig::clipNorm);
     public static final Setting<Double> CLIP_VALUE = number("clip-value", "clipValue", "V", "clip gradient entries to [-V, V]; 0 = off",
@@ -116,7 +129,7 @@ public final class TrainSettings {
 
     private static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, OUTPUT_ACTIVATION, LOSS, OPTIMIZER, LEARNING_RATE,
             MOMENTUM, BETA1, BETA2, ADAM_EPSILON, WEIGHT_DECAY, SCHEDULE, WARMUP_STEPS, DECAY_EPOCHS, DECAY_RATE, MIN_LEARNING_RATE,
-            BATCH_SIZE, EPOCHS, SEED, PARTITIONS, PRECISION, L1, L2, CLIP_NORM, CLIP_VALUE, TOLERANCE, PATIENCE);
+            BATCH_SIZE, EPOCHS, SEED, PARTITIONS, PRECISION, L1, L2, DROPOUT, CLASS_WEIGHTS, CLIP_NORM, CLIP_VALUE, TOLERANCE, PATIENCE);
     private static final Map<String, Setting<?>> BY_NAME = index(Setting::name);
     private static final Map<String, Setting<?>> BY_PARAM_NAME = index(Setting::paramName);
 
@@ -338,6 +351,40 @@ public final class TrainSettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a whole number");
         }
+    }
+
+    /** The canonical text of what {@code parser} reads in {@code text}, or the text stripped, for the check to refuse. */
+    private static <V> String lenient(String text, Function<String, V> parser, Function<V, String> formatter) {
+        try {
+            return formatter.apply(parser.apply(text));
+        } catch (IllegalArgumentException e) {
+            return text.strip();
+        }
+    }
+
+    /** One rate, or comma-separated rates, each in [0, 1): "0.5", "0.5,0.2". */
+    static Dropout parseDropout(String text) {
+        String[] parts = text.strip().split(",", -1);
+        double[] rates = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                rates[i] = Double.parseDouble(parts[i].strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("must be a rate in [0, 1) or one per hidden layer such as 0.5,0.2, got '" + text.strip() + "'");
+            }
+            if (!(rates[i] >= 0 && rates[i] < 1)) {
+                throw new IllegalArgumentException("must be rates in [0, 1), got " + parts[i].strip());
+            }
+        }
+        return Dropout.of(rates);
+    }
+
+    /** "0" for none, else the rates as given: "0.5", "0.5,0.2". */
+    static String formatDropout(Dropout dropout) {
+        if (dropout.isNone()) {
+            return "0";
+        }
+        return Arrays.stream(dropout.rates()).mapToObj(ClassWeights::plain).collect(Collectors.joining(","));
     }
 
     /** Comma-separated widths such as "256,128"; "" or "none" for no hidden layer. */

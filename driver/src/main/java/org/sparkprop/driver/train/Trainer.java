@@ -80,12 +80,27 @@ public final class Trainer {
      * Trains on {@code train}. With {@code checkpoints.resume()} and a complete checkpoint in its directory the
      * run continues from the newest one (refused if its configuration, network or data differ from this run's);
      * otherwise it starts from {@code initialWeights} (Not modified) when given, else from {@link WeightInit}.
-     * Checkpoints are written every {@code checkpoints.everySteps()} steps and at the end of every epoch.
+     * Checkpoints are written every {@code checkpoints.everySteps()} steps and at the end of every epoch. With class
+     * weights the training rows' weights are multiplied by their classes' ({@link ClassWeighting}); with dropout the
+     * steps drop hidden units ({@link StepTask#share}); evaluation and validation run the whole network.
      */
     public TrainResult train(Dataset train, Dataset validation, double[] initialWeights, Checkpoints checkpoints,
                              TrainListener listener) {
+        Dataset weighted = ClassWeighting.apply(sc, train, config.classWeights());
+        try {
+            return trainOn(weighted, validation, initialWeights, checkpoints, listener);
+        } finally {
+            if (weighted != train) {
+                weighted.unpersist();
+            }
+        }
+    }
+
+    private TrainResult trainOn(Dataset train, Dataset validation, double[] initialWeights, Checkpoints checkpoints,
+                                TrainListener listener) {
         Run run = new Run(train, validation, initialWeights, checkpoints, listener);
-        try (StepExchange exchange = StepExchange.open(sc, train.blocks(), run.network, config.seed(), run.maxRows, run.plan)) {
+        try (StepExchange exchange = StepExchange.open(sc, train.blocks(), run.network, config.seed(), config.dropout(), run.maxRows,
+                run.plan)) {
             run.exchange = exchange.exchange();
             while (!run.stopped()) {
                 int lastEpoch = validation != null ? run.state.epoch : config.epochs() - 1;
@@ -365,7 +380,7 @@ public final class Trainer {
     /** One step in a Spark job of its own ({@link StepJob}), with this run's seed, in memory or not. */
     StepJob.Sums sumGradients(JavaRDD<Block> blocks, Network<Object> network, double[] weights, int epoch, int maxRows,
                               int[] starts, int[] ends, boolean inMemory, String description, double[] gradientSum) {
-        try (StepJob steps = StepJob.open(sc, blocks, network, config.seed(), maxRows, inMemory)) {
+        try (StepJob steps = StepJob.open(sc, blocks, network, config.seed(), config.dropout(), maxRows, inMemory)) {
             return steps.run(weights, epoch, starts, ends, description, gradientSum);
         }
     }

@@ -36,7 +36,7 @@ class TrainSettingsTest {
             "momentum", "momentum", "beta1", "beta1", "beta2", "beta2", "adam-epsilon", "adamEpsilon", "weight-decay", "weightDecay",
             "schedule", "schedule", "warmup-steps", "warmupSteps", "decay-epochs", "decayEpochs", "decay-rate", "decayRate",
             "min-learning-rate", "minLearningRate", "batch-size", "batchSize", "epochs", "maxIter", "seed", "seed",
-            "partitions", "partitions", "precision", "precision", "l1", "l1", "l2", "l2", "clip-norm", "clipNorm",
+            "partitions", "partitions", "precision", "precision", "l1", "l1", "l2", "l2", "dropout", "dropout", "class-weights", "classWeights", "clip-norm", "clipNorm",
             "clip-value", "clipValue", "tolerance", "tol", "patience", "patience");
 
     private static Map<String, String> names(String... pairs) {
@@ -209,7 +209,7 @@ class TrainSettingsTest {
      */
     record Variant(Setting<?> setting, TrainConfig base, TrainConfig changed, String text) {
         /** Names a choice may change to, tried in order; each keeps the other settings in effect as they were where it can. */
-        private static final List<String> CHOICES = List.of("adamw", "exponential", "binary_cross_entropy", "double", "sigmoid", "tanh");
+        private static final List<String> CHOICES = List.of("adamw", "exponential", "binary_cross_entropy", "double", "sigmoid", "tanh", "0.5", "balanced");
 
         /** Configurations that between them put every setting in effect. */
         static List<TrainConfig> bases() {
