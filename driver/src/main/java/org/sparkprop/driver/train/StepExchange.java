@@ -39,7 +39,7 @@ public interface StepExchange extends AutoCloseable {
         if (!sc.sc().isLocal()) {
             throw new IllegalArgumentException("the per-epoch exchange needs Spark's local mode; the master is " + sc.master());
         }
-        return new EpochStage(sc, blocks, network, seed, maxRows, plan);
+        return new EpochStage(sc, blocks, network, seed, Dropout.NONE, maxRows, plan);
     }
 
     Exchange exchange();
