@@ -106,6 +106,16 @@ enum Builtin {
     /** The schema of this data set read for {@code kind}, one of {@link #kinds}. */
     abstract Schema schema(LabelKind kind);
 
+    /** The non-zeros expected in {@code rows} rows, for the memory check before generating them: at most every value. */
+    long expectedNonZeros(int rows) {
+        return (long) rows * numFeatures;
+    }
+
+    /** Whether rows are generated in sparse form (then {@link Storage#AUTO} may keep them sparse). */
+    boolean generatedSparse() {
+        return false;
+    }
+
     int rows(boolean test) {
         return test ? testRows : trainRows;
     }

@@ -50,11 +50,12 @@ public final class BuiltinData {
         Split split = Split.parse(in.path());
         Schema schema = split.schema(in, kind, known);
         int rows = split.set.rows(split.test);
+        boolean sparse = split.sparse(sc, in, schema, partitions);
         JavaRDD<Block> blocks = sc.parallelize(range(partitions), partitions).map(p -> {
             int count = p < rows ? (rows - 1 - p) / partitions + 1 : 0;
-            return split.block(p, partitions, count, true);
+            return split.block(p, partitions, count, true, sparse);
         });
-        return new Dataset(schema, blocks, DataReader.cacheAndCount(sc, blocks, "generate " + in.path()));
+        return dataset(sc, in, schema, blocks, sparse);
     }
 
     /** A built-in split in row order, {@value #ORDERED_BLOCK_ROWS} rows a block; with {@code labels} false, no targets. */
@@ -63,11 +64,17 @@ public final class BuiltinData {
         Schema schema = split.schema(in, known.labelKind(), known);
         int rows = split.set.rows(split.test);
         int blockCount = (rows + ORDERED_BLOCK_ROWS - 1) / ORDERED_BLOCK_ROWS;
+        boolean sparse = split.sparse(sc, in, schema, blockCount);
         JavaRDD<Block> blocks = sc.parallelize(range(blockCount), blockCount).map(q -> {
             int first = q * ORDERED_BLOCK_ROWS;
-            return split.block(first, 1, Math.min(ORDERED_BLOCK_ROWS, rows - first), labels);
+            return split.block(first, 1, Math.min(ORDERED_BLOCK_ROWS, rows - first), labels, sparse);
         });
-        return new Dataset(schema, blocks, DataReader.cacheAndCount(sc, blocks, "generate " + in.path()));
+        return dataset(sc, in, schema, blocks, sparse);
+    }
+
+    private static Dataset dataset(JavaSparkContext sc, InputSpec in, Schema schema, JavaRDD<Block> blocks, boolean sparse) {
+        DataReader.Cached cached = DataReader.cacheAndCount(sc, blocks, "generate " + in.path());
+        return new Dataset(schema, blocks, cached.rows(), 0, sparse, cached.bytes());
     }
 
     private static List<Integer> range(int n) {
@@ -118,8 +125,25 @@ public final class BuiltinData {
             return schema;
         }
 
-        /** Rows first, first + step, ... ({@code count} of them) packed in one block. */
-        Block block(int first, int step, int count, boolean labels) {
+        /**
+         * Whether {@code in}'s storage caches this split sparse (a set generated sparse counts as read sparse), after
+         * checking that its blocks fit Spark's storage memory; non-zeros are the set's expected count.
+         */
+        boolean sparse(JavaSparkContext sc, InputSpec in, Schema schema, int partitions) {
+            int rows = set.rows(test);
+            long nonZeros = set.expectedNonZeros(rows);
+            boolean sparse = in.storage().sparse(rows, set.numFeatures, nonZeros, set.generatedSparse());
+            DataReader.checkMemory(sc, path, rows, nonZeros, schema, schema.targetWidth(), partitions, sparse);
+            return sparse;
+        }
+
+        /** Rows first, first + step, ... ({@code count} of them) packed in one block, sparse with {@code sparse}. */
+        Block block(int first, int step, int count, boolean labels, boolean sparse) {
+            Block dense = denseBlock(first, step, count, labels);
+            return sparse ? dense.sparsified() : dense;
+        }
+
+        private Block denseBlock(int first, int step, int count, boolean labels) {
             int numFeatures = set.numFeatures;
             float[] features = new float[count * numFeatures];
             float[] targets = new float[labels ? count : 0];

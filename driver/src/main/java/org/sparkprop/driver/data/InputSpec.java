@@ -19,14 +19,16 @@ import org.sparkprop.kernels.Loss;
  * @param labelColumns CSV only: label column names or 0-based indices; empty means the last column (or the
  *                     training data's label columns when a known schema is given)
  * @param badRows      what to do with malformed rows: stop at the first, or skip and count them up to a limit
+ * @param storage      how the cached blocks hold the features ({@link Storage}: auto, dense or sparse)
  */
-public record InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns, BadRowPolicy badRows)
-        implements RowSource {
+public record InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns, BadRowPolicy badRows,
+                        Storage storage) implements RowSource {
 
     public InputSpec {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(badRows, "badRows");
+        Objects.requireNonNull(storage, "storage");
         labelColumns = List.copyOf(labelColumns);
         if (path.isBlank()) {
             throw new UserException("input path is empty");
@@ -44,14 +46,24 @@ public record InputSpec(String path, DataFormat format, Integer numFeatures, Lis
         }
     }
 
-    /** An input whose first malformed row stops the run ({@link BadRowPolicy#STOP_AT_FIRST}). */
+    /** An input stored as {@link Storage#AUTO} chooses. */
+    public InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns, BadRowPolicy badRows) {
+        this(path, format, numFeatures, labelColumns, badRows, Storage.AUTO);
+    }
+
+    /** An input whose first malformed row stops the run ({@link BadRowPolicy#STOP_AT_FIRST}), stored as auto chooses. */
     public InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns) {
         this(path, format, numFeatures, labelColumns, BadRowPolicy.STOP_AT_FIRST);
     }
 
     /** This input with malformed rows handled as {@code policy} says. */
     public InputSpec withBadRows(BadRowPolicy policy) {
-        return new InputSpec(path, format, numFeatures, labelColumns, policy);
+        return new InputSpec(path, format, numFeatures, labelColumns, policy, storage);
+    }
+
+    /** This input cached as {@code storage} says. */
+    public InputSpec withStorage(Storage storage) {
+        return new InputSpec(path, format, numFeatures, labelColumns, badRows, storage);
     }
 
     /** Reads {@code path} in {@code format}, numFeatures inferred, the last CSV column as the label. */
