@@ -58,8 +58,12 @@ final class StepTask implements SparkJobs.PartitionFunction<Block, StepResult> {
         double weightSum = 0;
         if (from < to) {
             int[] order = EpochOrder.of(seed, epoch, partition, block.rows);
-            loss = slot.network.accumulateGradient(memory != null ? memory.weights : weights.value(), block.features, block.targets,
-                    block.weights, order, from, to, gradient, slot.workspace);
+            Object params = memory != null ? memory.weights : weights.value();
+            loss = block.sparse != null
+                    ? slot.network.accumulateGradient(gradient, params, block.sparse, block.targets, block.weights, order, from, to,
+                            slot.sparseWorkspace())
+                    : slot.network.accumulateGradient(params, block.features, block.targets, block.weights, order, from, to, gradient,
+                            slot.workspace());
             weightSum = block.weightSum(order, from, to);
         }
         return new StepResult(memory != null ? null : gradient, loss, to - from, weightSum, System.nanoTime() - start);
