@@ -8,10 +8,12 @@ import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.UserException;
+import org.sparkprop.kernels.SparseRows;
 
 /**
  * Data sets generated in the tasks that use them, named {@code builtin:NAME} (the train split) and
  * {@code builtin:NAME:test}: {@code digits} (28×28 digit-like images, 10 classes), {@code friedman1} (regression),
+ * {@code text} (hashed short texts, 2^18 features, 20 topics, generated and cached sparse),
  * {@code iris} (Fisher's Iris) and {@code xor} (2 noisy classes). Row r of a split depends only on the data set,
  * the split and r (a fixed seed), never on the partitioning; no array of the whole set is built on the driver.
  * They read into the same {@link Dataset} shapes as files: row r of the train split goes to partition r mod P.
@@ -139,8 +141,27 @@ public final class BuiltinData {
 
         /** Rows first, first + step, ... ({@code count} of them) packed in one block, sparse with {@code sparse}. */
         Block block(int first, int step, int count, boolean labels, boolean sparse) {
+            if (set.generatedSparse()) {
+                Block block = sparseBlock(first, step, count, labels);
+                return sparse ? block : block.densified();
+            }
             Block dense = denseBlock(first, step, count, labels);
             return sparse ? dense.sparsified() : dense;
+        }
+
+        private Block sparseBlock(int first, int step, int count, boolean labels) {
+            int[] rowStart = new int[count + 1];
+            IntList index = new IntList();
+            FloatList values = new FloatList();
+            float[] targets = new float[labels ? count : 0];
+            for (int i = 0; i < count; i++) {
+                float target = set.sparseRow(test, first + i * step, index, values);
+                rowStart[i + 1] = index.size();
+                if (labels) {
+                    targets[i] = target;
+                }
+            }
+            return new Block(new SparseRows(set.numFeatures, rowStart, index.toArray(), values.toArray()), labels ? 1 : 0, targets, null);
         }
 
         private Block denseBlock(int first, int step, int count, boolean labels) {
