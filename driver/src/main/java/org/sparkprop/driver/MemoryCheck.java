@@ -24,6 +24,15 @@ public final class MemoryCheck {
     }
 
     /**
+     * Bytes of {@code rows} sparse rows with {@code nonZeros} non-zeros in all (a float value and an int column each),
+     * a row offset per row and one more per partition, and {@code targetWidth} float targets a row.
+     */
+    public static long sparseBytes(long rows, long nonZeros, int targetWidth, int partitions) {
+        return nonZeros * (Float.BYTES + Integer.BYTES) + (rows + partitions) * Integer.BYTES + rows * targetWidth * Float.BYTES
+                + 4L * partitions * ARRAY_OVERHEAD;
+    }
+
+    /**
      * The storage memory of the block managers that will cache blocks, in bytes: the executors' (Spark's unified
      * memory that storage may use), the driver's only where it is the executor (local mode).
      */

@@ -17,7 +17,9 @@ final class SerializedClasses {
             int[].class,
             org.sparkprop.driver.data.LabelKind.class,
             org.sparkprop.driver.train.StepResult.class,
-            org.sparkprop.driver.eval.EvalStats.class), Stream.concat(DataReader.kryoClasses().stream(), sqlTypes().stream())).toList();
+            org.sparkprop.driver.eval.EvalStats.class,
+            // a sparse Block's features: cached blocks may be fetched from another executor
+            org.sparkprop.kernels.SparseRows.class), Stream.concat(DataReader.kryoClasses().stream(), sqlTypes().stream())).toList();
 
     /**
      * Spark SQL's data types (and Spark ML's Vector and Matrix types), which Spark leaves unregistered: reading

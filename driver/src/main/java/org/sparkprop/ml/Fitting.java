@@ -84,6 +84,8 @@ final class Fitting {
             source.put("validationRows", data.validation() != null ? data.validation().rows() : 0);
             source.put("partitions", partitions);
             source.put("exchange", result.exchange());
+            source.put("storage", data.train().storage());
+            source.put("cachedBytes", data.train().cachedBytes());
             Model model = new Model(result.topology(), config.precision(), data.train().schema(), result.weights(), training, metrics);
             LOG.info(String.format(Locale.ROOT, "%s: trained %s on %d rows in %.1f s (%s), train %s %.4f", owner.uid(), result.topology(),
                     data.train().rows(), result.trainSeconds(), result.stopReason(), train.headlineName(), train.headline()));

@@ -12,6 +12,7 @@ import org.sparkprop.driver.data.FrameInput;
 import org.sparkprop.driver.data.InputSpec;
 import org.sparkprop.driver.data.RowSource;
 import org.sparkprop.driver.data.Schema;
+import org.sparkprop.driver.data.Storage;
 
 /**
  * The flags that say how to read data, shared by train, retrain, evaluate and predict: LibSVM and CSV files through
@@ -54,6 +55,9 @@ final class DataFlags {
             o.value("weight-col", "NAME", "csv, parquet, orc, json: a column of sample weights, finite numbers >= 0, not a feature (CSV: "
                     + "a name or 0-based index) (default: none)");
         }
+        o.value("storage", "MODE", "how the cached rows hold their features: dense, sparse (a value and a column index per non-zero), or auto:"
+                + " sparse when the rows are read sparse (libsvm, builtin:text, sparse Vectors) and fewer than "
+                + Math.round(Storage.AUTO_SPARSE_BELOW * 100) + "% of their values are non-zero (default: auto)");
         String each = training ? " (training and validation data each)" : "";
         o.value("max-bad-rows", "N", "skip malformed rows, counting them, and stop only when there are more than N" + each
                 + " (default: stop at the first)");
@@ -122,7 +126,8 @@ final class DataFlags {
         if (numFeatures != null && numFeatures < 1) {
             throw new UserException("--num-features must be at least 1, got " + numFeatures);
         }
-        return new FrameInput(path, format, new FrameColumns(features, featureCols, label, o.string("weight-col"), null), numFeatures);
+        return new FrameInput(path, format, new FrameColumns(features, featureCols, label, o.string("weight-col"), null), numFeatures,
+                storage(o));
     }
 
     /** LibSVM or CSV files: malformed rows handled as --max-bad-rows and --max-bad-fraction say ({@link BadRowPolicy#of}). */
@@ -131,7 +136,12 @@ final class DataFlags {
         List<String> labels = known == null ? o.get("label-col", Options::stringList, List.of())
                 : format == DataFormat.CSV ? known.labelColumns() : List.of();
         BadRowPolicy badRows = BadRowPolicy.of(o.get("max-bad-rows", Long::valueOf, null), o.get("max-bad-fraction", Double::valueOf, null));
-        return new InputSpec(path, format, numFeatures, labels, badRows, format == DataFormat.CSV ? o.string("weight-col") : null);
+        return new InputSpec(path, format, numFeatures, labels, badRows, format == DataFormat.CSV ? o.string("weight-col") : null, storage(o));
+    }
+
+    /** --storage's value: auto (the default), dense or sparse. */
+    static Storage storage(Options o) {
+        return o.get("storage", Storage::parse, Storage.AUTO);
     }
 
     /** --format's value: libsvm (or svmlight), csv, parquet, orc or json, as the format's id. */

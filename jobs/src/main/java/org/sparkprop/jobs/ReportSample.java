@@ -16,6 +16,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.eval.BlockForward;
 import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Precision;
@@ -147,9 +148,7 @@ final class ReportSample {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public double[] apply(TaskContext context, Iterator<Block> blocks) {
-            Network<Object> network = (Network<Object>) Network.create(topology, precision);
             int outputs = topology.outputs();
             double[] actual = new double[limit * outputs];
             double[] predicted = new double[limit * outputs];
@@ -161,7 +160,7 @@ final class ReportSample {
                     continue;
                 }
                 double[] out = new double[n * outputs];
-                network.evaluate(weights.value(), block.features, block.targets, 0, n, out, network.newWorkspace(n));
+                new BlockForward(topology, precision, n).evaluate(weights.value(), block, true, 0, n, out);
                 System.arraycopy(out, 0, predicted, taken * outputs, n * outputs);
                 for (int i = 0; i < n * outputs; i++) {
                     actual[taken * outputs + i] = block.targets[i];

@@ -74,13 +74,16 @@ final class RetrainCommand implements Main.Command {
         }
     }
 
-    /** Validation data read as {@code train} is, with its format and columns (all rows checked: one bad row stops the run). */
+    /**
+     * Validation data read as {@code train} is, with its format, columns and storage (all rows checked: one bad row
+     * stops the run).
+     */
     private static RowSource validation(RowSource train, String path) {
         if (train instanceof FrameInput frame) {
-            return new FrameInput(path, frame.format(), frame.columns(), null);
+            return new FrameInput(path, frame.format(), frame.columns(), null, frame.storage());
         }
         InputSpec files = (InputSpec) train;
-        return new InputSpec(path, files.format(), files.numFeatures(), files.labelColumns());
+        return new InputSpec(path, files.format(), files.numFeatures(), files.labelColumns()).withStorage(files.storage());
     }
 
     @Override

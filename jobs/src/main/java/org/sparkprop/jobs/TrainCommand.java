@@ -10,6 +10,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkprop.driver.HadoopFiles;
+import org.sparkprop.driver.MemoryCheck;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.BuiltinData;
 import org.sparkprop.driver.data.DataFormat;
@@ -170,8 +171,9 @@ final class TrainCommand implements Main.Command {
                 validation = DataFlags.input(o, o.string("validation"), train.schema(), trainSource.formatId()).readOrdered(sc, train.schema());
             }
             sc.clearJobGroup();
-            LOG.info(String.format(Locale.ROOT, "read %d training rows (%d features, %s) into %d partitions in %.1f s",
-                    train.rows(), train.schema().numFeatures(), describe(train), partitions, (System.nanoTime() - loadStart) / 1e9));
+            LOG.info(String.format(Locale.ROOT, "read %d training rows (%d features, %s) into %d partitions in %.1f s, cached %s: %s",
+                    train.rows(), train.schema().numFeatures(), describe(train), partitions, (System.nanoTime() - loadStart) / 1e9,
+                    train.storage(), MemoryCheck.size(train.cachedBytes())));
             Trainer trainer = new Trainer(sc, config);
             sc.setJobGroup("train", "train");
             TrainResult result = trainer.train(train, validation, null, checkpoints, listener);
@@ -205,8 +207,12 @@ final class TrainCommand implements Main.Command {
             data.put("badRows", train.badRows());
             data.put("partitions", partitions);
             data.put("exchange", result.exchange());
+            data.put("storage", train.storage());
+            data.put("cachedBytes", train.cachedBytes());
+            ObjectNode history = result.historyJson();
+            history.set("data", data.deepCopy());
             Model model = new Model(result.topology(), config.precision(), train.schema(), result.weights(), training, metrics);
-            Map<String, ObjectNode> files = new HashMap<>(Map.of(ModelStore.TRAINING_FILE, result.historyJson()));
+            Map<String, ObjectNode> files = new HashMap<>(Map.of(ModelStore.TRAINING_FILE, history));
             if (train.schema().labelKind() == LabelKind.REGRESSION) {
                 files.put(ReportSample.FILE, ReportSample.compute(sc, result.topology(), config.precision(), result.weights(), train, validation));
             }

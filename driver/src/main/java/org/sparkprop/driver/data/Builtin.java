@@ -79,6 +79,47 @@ enum Builtin {
         Schema schema(LabelKind kind) {
             return new Schema(numFeatures, List.of(), List.of(), kind, List.of("0", "1"), kind == LabelKind.BINARY ? 1 : 2);
         }
+    },
+    /**
+     * Hashed short texts ({@link HashedText}): 2^18 features, about 12 non-zeros a row, 20 topics; generated sparse
+     * and, by default, cached sparse.
+     */
+    // Last: a set's seed follows its ordinal, so a new set goes after the others.
+    TEXT("text", 40_000, 10_000, HashedText.FEATURES, Set.of(LabelKind.CLASSES),
+            "hashed short texts: 262144 features, about 12 non-zero word counts a row from a Zipf vocabulary with topic"
+                    + " words, 20 topics (40000 train, 10000 test rows; cached sparse)") {
+        @Override
+        float row(boolean test, int r, float[] features, int offset) {
+            IntList index = new IntList();
+            FloatList values = new FloatList();
+            float topic = sparseRow(test, r, index, values);
+            float[] v = values.toArray();
+            for (int k = 0; k < index.size(); k++) {
+                features[offset + index.get(k)] = v[k];
+            }
+            return topic;
+        }
+
+        @Override
+        float sparseRow(boolean test, int r, IntList index, FloatList values) {
+            return HashedText.draw(SplitMix64.forRow(seed(test), r), index, values);
+        }
+
+        @Override
+        boolean generatedSparse() {
+            return true;
+        }
+
+        @Override
+        long expectedNonZeros(int rows) {
+            return (long) rows * HashedText.MAX_WORDS;
+        }
+
+        @Override
+        Schema schema(LabelKind kind) {
+            List<String> classes = IntStream.range(0, HashedText.CLASSES).mapToObj(Integer::toString).toList();
+            return new Schema(numFeatures, List.of(), List.of(), kind, classes, classes.size());
+        }
     };
 
     final String id;
@@ -103,8 +144,27 @@ enum Builtin {
      */
     abstract float row(boolean test, int r, float[] features, int offset);
 
+    /**
+     * Generates row {@code r} in sparse form, for sets {@link #generatedSparse() generated sparse}: appends its
+     * non-zeros' columns, ascending, to {@code index} and their values to {@code values} (both Modified) and returns
+     * its target.
+     */
+    float sparseRow(boolean test, int r, IntList index, FloatList values) {
+        throw new UnsupportedOperationException(id + " is generated dense");
+    }
+
     /** The schema of this data set read for {@code kind}, one of {@link #kinds}. */
     abstract Schema schema(LabelKind kind);
+
+    /** The non-zeros expected in {@code rows} rows, for the memory check before generating them: at most every value. */
+    long expectedNonZeros(int rows) {
+        return (long) rows * numFeatures;
+    }
+
+    /** Whether rows are generated in sparse form (then {@link Storage#AUTO} may keep them sparse). */
+    boolean generatedSparse() {
+        return false;
+    }
 
     int rows(boolean test) {
         return test ? testRows : trainRows;

@@ -8,10 +8,12 @@ import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.UserException;
+import org.sparkprop.kernels.SparseRows;
 
 /**
  * Data sets generated in the tasks that use them, named {@code builtin:NAME} (the train split) and
  * {@code builtin:NAME:test}: {@code digits} (28×28 digit-like images, 10 classes), {@code friedman1} (regression),
+ * {@code text} (hashed short texts, 2^18 features, 20 topics, generated and cached sparse),
  * {@code iris} (Fisher's Iris) and {@code xor} (2 noisy classes). Row r of a split depends only on the data set,
  * the split and r (a fixed seed), never on the partitioning; no array of the whole set is built on the driver.
  * They read into the same {@link Dataset} shapes as files: row r of the train split goes to partition r mod P.
@@ -50,11 +52,12 @@ public final class BuiltinData {
         Split split = Split.parse(in.path());
         Schema schema = split.schema(in, kind, known);
         int rows = split.set.rows(split.test);
+        boolean sparse = split.sparse(sc, in, schema, partitions);
         JavaRDD<Block> blocks = sc.parallelize(range(partitions), partitions).map(p -> {
             int count = p < rows ? (rows - 1 - p) / partitions + 1 : 0;
-            return split.block(p, partitions, count, true);
+            return split.block(p, partitions, count, true, sparse);
         });
-        return new Dataset(schema, blocks, DataReader.cacheAndCount(sc, blocks, "generate " + in.path()));
+        return dataset(sc, in, schema, blocks, sparse);
     }
 
     /** A built-in split in row order, {@value #ORDERED_BLOCK_ROWS} rows a block; with {@code labels} false, no targets. */
@@ -63,11 +66,17 @@ public final class BuiltinData {
         Schema schema = split.schema(in, known.labelKind(), known);
         int rows = split.set.rows(split.test);
         int blockCount = (rows + ORDERED_BLOCK_ROWS - 1) / ORDERED_BLOCK_ROWS;
+        boolean sparse = split.sparse(sc, in, schema, blockCount);
         JavaRDD<Block> blocks = sc.parallelize(range(blockCount), blockCount).map(q -> {
             int first = q * ORDERED_BLOCK_ROWS;
-            return split.block(first, 1, Math.min(ORDERED_BLOCK_ROWS, rows - first), labels);
+            return split.block(first, 1, Math.min(ORDERED_BLOCK_ROWS, rows - first), labels, sparse);
         });
-        return new Dataset(schema, blocks, DataReader.cacheAndCount(sc, blocks, "generate " + in.path()));
+        return dataset(sc, in, schema, blocks, sparse);
+    }
+
+    private static Dataset dataset(JavaSparkContext sc, InputSpec in, Schema schema, JavaRDD<Block> blocks, boolean sparse) {
+        DataReader.Cached cached = DataReader.cacheAndCount(sc, blocks, "generate " + in.path());
+        return new Dataset(schema, blocks, cached.rows(), 0, sparse, cached.bytes());
     }
 
     private static List<Integer> range(int n) {
@@ -118,8 +127,44 @@ public final class BuiltinData {
             return schema;
         }
 
-        /** Rows first, first + step, ... ({@code count} of them) packed in one block. */
-        Block block(int first, int step, int count, boolean labels) {
+        /**
+         * Whether {@code in}'s storage caches this split sparse (a set generated sparse counts as read sparse), after
+         * checking that its blocks fit Spark's storage memory; non-zeros are the set's expected count.
+         */
+        boolean sparse(JavaSparkContext sc, InputSpec in, Schema schema, int partitions) {
+            int rows = set.rows(test);
+            long nonZeros = set.expectedNonZeros(rows);
+            boolean sparse = in.storage().sparse(rows, set.numFeatures, nonZeros, set.generatedSparse());
+            DataReader.checkMemory(sc, path, rows, nonZeros, schema, schema.targetWidth(), partitions, sparse);
+            return sparse;
+        }
+
+        /** Rows first, first + step, ... ({@code count} of them) packed in one block, sparse with {@code sparse}. */
+        Block block(int first, int step, int count, boolean labels, boolean sparse) {
+            if (set.generatedSparse()) {
+                Block block = sparseBlock(first, step, count, labels);
+                return sparse ? block : block.densified();
+            }
+            Block dense = denseBlock(first, step, count, labels);
+            return sparse ? dense.sparsified() : dense;
+        }
+
+        private Block sparseBlock(int first, int step, int count, boolean labels) {
+            int[] rowStart = new int[count + 1];
+            IntList index = new IntList();
+            FloatList values = new FloatList();
+            float[] targets = new float[labels ? count : 0];
+            for (int i = 0; i < count; i++) {
+                float target = set.sparseRow(test, first + i * step, index, values);
+                rowStart[i + 1] = index.size();
+                if (labels) {
+                    targets[i] = target;
+                }
+            }
+            return new Block(new SparseRows(set.numFeatures, rowStart, index.toArray(), values.toArray()), labels ? 1 : 0, targets, null);
+        }
+
+        private Block denseBlock(int first, int step, int count, boolean labels) {
             int numFeatures = set.numFeatures;
             float[] features = new float[count * numFeatures];
             float[] targets = new float[labels ? count : 0];

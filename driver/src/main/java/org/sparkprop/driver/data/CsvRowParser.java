@@ -99,7 +99,7 @@ final class CsvRowParser extends RowParser {
     ParsedFile finish(int fileIndex, BadRows badRows) {
         PackedRows packedFeatures = features == null ? new PackedRows.DenseBuilder(0).build() : features.build();
         PackedRows packedTargets = targets == null ? null : targets.build();
-        FileSummary summary = new FileSummary(fileIndex, file, rows, header, headerLine, 0, -1, classNames(), badRows);
+        FileSummary summary = new FileSummary(fileIndex, file, packedFeatures, header, headerLine, 0, -1, classNames(), badRows);
         return new ParsedFile(summary, packedFeatures, packedTargets, classNames(), weights == null ? null : weights.toArray());
     }
 }

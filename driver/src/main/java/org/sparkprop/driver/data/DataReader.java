@@ -16,6 +16,7 @@ import org.sparkprop.driver.MemoryCheck;
 import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.Wire;
+import org.sparkprop.kernels.SparseRows;
 import scala.Tuple2;
 
 /**
@@ -71,13 +72,12 @@ public final class DataReader {
             BadRows badRows = BadRows.check(in.path(), settings.badRows, summaries);
             Schema schema = SchemaInference.infer(in.path(), settings, summaries);
             long rows = summaries.stream().mapToLong(f -> f.rows).sum();
-            checkMemory(sc, in.path(), rows, schema, schema.targetWidth(), partitions);
-            JavaRDD<Block> blocks = redistribute(parsed, schema, partitions);
-            long packed = cacheAndCount(sc, blocks, "pack " + in.path() + " into " + partitions + " partitions");
-            if (packed != rows) {
-                throw new IllegalStateException("packed " + packed + " of " + rows + " rows");
-            }
-            return new Dataset(schema, blocks, rows, badRows.count());
+            boolean sparse = sparse(in.storage(), rows, schema.numFeatures(), summaries);
+            checkMemory(sc, in.path(), rows, nonZeros(summaries), schema, schema.targetWidth(), partitions, sparse);
+            JavaRDD<Block> blocks = redistribute(parsed, schema, partitions, sparse);
+            Cached cached = cacheAndCount(sc, blocks, "pack " + in.path() + " into " + partitions + " partitions");
+            cached.check(rows);
+            return new Dataset(schema, blocks, rows, badRows.count(), sparse, cached.bytes());
         } finally {
             parsed.unpersist(false);
         }
@@ -116,22 +116,42 @@ public final class DataReader {
             if (rows == 0) {
                 throw SchemaInference.noRows(in.path(), summaries);
             }
-            checkMemory(sc, in.path(), rows, known, targetWidth, summaries.size());
-            JavaRDD<Block> blocks = parsed.map(file -> inOrder(file, numFeatures, targetWidth, classes));
-            long packed = cacheAndCount(sc, blocks, "pack " + in.path());
-            if (packed != rows) {
-                throw new IllegalStateException("packed " + packed + " of " + rows + " rows");
-            }
-            return new Dataset(known, blocks, rows, badRows.count());
+            boolean sparse = sparse(in.storage(), rows, numFeatures, summaries);
+            checkMemory(sc, in.path(), rows, nonZeros(summaries), known, targetWidth, summaries.size(), sparse);
+            JavaRDD<Block> blocks = parsed.map(file -> inOrder(file, numFeatures, targetWidth, classes, sparse));
+            Cached cached = cacheAndCount(sc, blocks, "pack " + in.path());
+            cached.check(rows);
+            return new Dataset(known, blocks, rows, badRows.count(), sparse, cached.bytes());
         } finally {
             parsed.unpersist(false);
         }
     }
 
-    /** Refuses, before packing, rows whose cached blocks Spark's storage memory cannot hold. */
-    static void checkMemory(JavaSparkContext sc, String what, long rows, Schema schema, int targetWidth, int partitions) {
-        MemoryCheck.checkCache(sc, what + " (" + rows + " rows of " + schema.numFeatures() + " features, dense)",
-                MemoryCheck.denseBytes(rows, schema.numFeatures(), targetWidth), partitions, false);
+    /** Whether {@code storage} caches the files' rows sparse (see {@link Storage#sparse}). */
+    static boolean sparse(Storage storage, long rows, int numFeatures, List<FileSummary> summaries) {
+        boolean readSparse = summaries.stream().anyMatch(f -> f.readSparse && f.rows > 0);
+        return storage.sparse(rows, numFeatures, nonZeros(summaries), readSparse);
+    }
+
+    static long nonZeros(List<FileSummary> summaries) {
+        return summaries.stream().mapToLong(f -> f.nonZeros).sum();
+    }
+
+    /**
+     * Refuses, before packing, rows whose cached blocks Spark's storage memory cannot hold, dense or sparse as
+     * {@code sparse} says; for dense rows that sparse storage would shrink, it names --storage sparse as a way out.
+     */
+    static void checkMemory(JavaSparkContext sc, String what, long rows, long nonZeros, Schema schema, int targetWidth, int partitions,
+                            boolean sparse) {
+        long sparseBytes = MemoryCheck.sparseBytes(rows, nonZeros, targetWidth, partitions);
+        if (sparse) {
+            MemoryCheck.checkCache(sc, what + " (" + rows + " rows of " + schema.numFeatures() + " features, sparse: " + nonZeros
+                    + " non-zeros)", sparseBytes, partitions, false);
+        } else {
+            long denseBytes = MemoryCheck.denseBytes(rows, schema.numFeatures(), targetWidth);
+            MemoryCheck.checkCache(sc, what + " (" + rows + " rows of " + schema.numFeatures() + " features, dense)",
+                    denseBytes, partitions, sparseBytes < denseBytes);
+        }
     }
 
     /** Every file's summary, in input order. */
@@ -143,15 +163,29 @@ public final class DataReader {
         return run(sc, "read " + in.path(), () -> parsed.map(ParsedFile::summary).collect());
     }
 
-    /** One file's rows as one block in line order, features padded to {@code numFeatures}, classes remapped to {@code classes}. */
-    static Block inOrder(ParsedFile file, int numFeatures, int targetWidth, List<String> classes) {
+    /**
+     * One file's rows as one block in line order, features padded to {@code numFeatures} (or, with {@code sparse},
+     * as sparse rows of that width), classes remapped to {@code classes}.
+     */
+    static Block inOrder(ParsedFile file, int numFeatures, int targetWidth, List<String> classes, boolean sparse) {
         int[] remap = file.classRemap(classes);
-        float[] features = new float[blockLength(file.rows(), numFeatures, file.summary.path)];
-        float[] targets = new float[file.rows() * targetWidth];
-        for (int r = 0; r < file.rows(); r++) {
+        int rows = file.rows();
+        float[] targets = new float[rows * targetWidth];
+        if (sparse) {
+            int[] rowStart = new int[rows + 1];
+            int[] index = new int[entryCount(file.features.nonZeros(), file.summary.path)];
+            float[] values = new float[index.length];
+            for (int r = 0; r < rows; r++) {
+                rowStart[r + 1] = file.features.copyEntries(r, index, values, rowStart[r]);
+                file.copyTargets(r, remap, targets, r * targetWidth);
+            }
+            return new Block(new SparseRows(numFeatures, rowStart, index, values), targetWidth, targets, file.weights);
+        }
+        float[] features = new float[blockLength(rows, numFeatures, file.summary.path)];
+        for (int r = 0; r < rows; r++) {
             file.copyRow(r, remap, features, r * numFeatures, targets, r * targetWidth);
         }
-        return new Block(file.rows(), numFeatures, targetWidth, features, targets, file.weights);
+        return new Block(rows, numFeatures, targetWidth, features, targets, file.weights);
     }
 
     /** One task per file, in path order, each parsing its file into one {@link ParsedFile}. */
@@ -167,20 +201,23 @@ public final class DataReader {
         }, true);
     }
 
-    /** The training blocks: row r of file f to partition (f + r) mod P, in (file, line) order within a partition. */
-    static JavaRDD<Block> redistribute(JavaRDD<ParsedFile> parsed, Schema schema, int partitions) {
+    /**
+     * The training blocks: row r of file f to partition (f + r) mod P, in (file, line) order within a partition;
+     * sparse blocks with {@code sparse}.
+     */
+    static JavaRDD<Block> redistribute(JavaRDD<ParsedFile> parsed, Schema schema, int partitions, boolean sparse) {
         int numFeatures = schema.numFeatures();
         int targetWidth = schema.targetWidth();
         List<String> classes = schema.classes();
         JavaPairRDD<Integer, Chunk> chunks = parsed
-                .flatMapToPair(file -> new ChunkIterator(file, file.classRemap(classes), numFeatures, targetWidth, partitions));
+                .flatMapToPair(file -> new ChunkIterator(file, file.classRemap(classes), numFeatures, targetWidth, partitions, sparse));
         if (Wire.bytesNeeded(parsed.context().getConf())) {
             return chunks.mapValues(Wire::encode)
                     .partitionBy(new HashPartitioner(partitions))
-                    .mapPartitions(arriving -> List.of(assemble(new Decoded(arriving), numFeatures, targetWidth)).iterator(), true);
+                    .mapPartitions(arriving -> List.of(assemble(new Decoded(arriving), numFeatures, targetWidth, sparse)).iterator(), true);
         }
         return chunks.partitionBy(new HashPartitioner(partitions))
-                .mapPartitions(arriving -> List.of(assemble(arriving, numFeatures, targetWidth)).iterator(), true);
+                .mapPartitions(arriving -> List.of(assemble(arriving, numFeatures, targetWidth, sparse)).iterator(), true);
     }
 
     /** Chunks that crossed the shuffle as {@link Wire} bytes. */
@@ -198,7 +235,7 @@ public final class DataReader {
     }
 
     /** Concatenates a partition's chunks in (file, seq) order into its one block. */
-    private static Block assemble(Iterator<Tuple2<Integer, Chunk>> arriving, int numFeatures, int targetWidth) {
+    private static Block assemble(Iterator<Tuple2<Integer, Chunk>> arriving, int numFeatures, int targetWidth, boolean sparse) {
         List<Chunk> chunks = new ArrayList<>();
         long rows = 0;
         while (arriving.hasNext()) {
@@ -207,6 +244,9 @@ public final class DataReader {
             rows += chunk.rows;
         }
         chunks.sort(Chunk.INPUT_ORDER);
+        if (sparse) {
+            return assembleSparse(chunks, (int) rows, numFeatures, targetWidth);
+        }
         float[] features = new float[blockLength(rows, numFeatures, "a partition")];
         float[] targets = new float[(int) rows * targetWidth];
         boolean weighted = !chunks.isEmpty() && chunks.get(0).weights != null;
@@ -223,6 +263,39 @@ public final class DataReader {
         return new Block((int) rows, numFeatures, targetWidth, features, targets, weights);
     }
 
+    /** As {@link #assemble}, for sparse chunks (in input order). */
+    private static Block assembleSparse(List<Chunk> chunks, int rows, int numFeatures, int targetWidth) {
+        int[] rowStart = new int[rows + 1];
+        int[] index = new int[entryCount(chunks.stream().mapToLong(Chunk::entries).sum(), "a partition")];
+        float[] values = new float[index.length];
+        float[] targets = new float[rows * targetWidth];
+        float[] weights = !chunks.isEmpty() && chunks.get(0).weights != null ? new float[rows] : null;
+        int at = 0;
+        for (Chunk chunk : chunks) {
+            int entriesBefore = rowStart[at];
+            for (int r = 1; r <= chunk.rows; r++) {
+                rowStart[at + r] = entriesBefore + chunk.rowStart[r];
+            }
+            System.arraycopy(chunk.index, 0, index, entriesBefore, chunk.index.length);
+            System.arraycopy(chunk.values, 0, values, entriesBefore, chunk.values.length);
+            System.arraycopy(chunk.targets, 0, targets, at * targetWidth, chunk.targets.length);
+            if (weights != null) {
+                System.arraycopy(chunk.weights, 0, weights, at, chunk.rows);
+            }
+            at += chunk.rows;
+        }
+        return new Block(new SparseRows(numFeatures, rowStart, index, values), targetWidth, targets, weights);
+    }
+
+    /** The length of a sparse block's arrays; a user error when {@code what} has more non-zeros than an array holds. */
+    private static int entryCount(long nonZeros, String what) {
+        if (nonZeros > Growth.MAX_LENGTH) {
+            throw new UserException(what + " has " + nonZeros + " non-zeros, more than one block holds (" + Growth.MAX_LENGTH
+                    + "); use more partitions or split the input into more files");
+        }
+        return (int) nonZeros;
+    }
+
     /** The length of a block's feature array; a user error when {@code what} has more values than an array holds. */
     private static int blockLength(long rows, int numFeatures, String what) {
         long length = rows * numFeatures;
@@ -235,7 +308,8 @@ public final class DataReader {
 
     /**
      * A file's rows as chunks keyed by their partition: for each partition p, rows p − f, p − f + P, ... (mod P) in
-     * line order, cut into chunks of at most {@link #CHUNK_FLOATS} floats. Lazy, so a file is never held twice.
+     * line order, cut into chunks of at most {@link #CHUNK_FLOATS} floats (sparse: counting two a non-zero and one
+     * a row offset; a chunk holds at least one row). Lazy, so a file is never held twice.
      */
     private static final class ChunkIterator implements Iterator<Tuple2<Integer, Chunk>> {
         private final ParsedFile file;
@@ -244,19 +318,21 @@ public final class DataReader {
         private final int targetWidth;
         private final int partitions;
         private final int rowsPerChunk;
+        private final boolean sparse;
         private int partition = -1;
         /** Rows of the current partition already chunked, and how many it has. */
         private int done;
         private int count;
         private int seq;
 
-        ChunkIterator(ParsedFile file, int[] classRemap, int numFeatures, int targetWidth, int partitions) {
+        ChunkIterator(ParsedFile file, int[] classRemap, int numFeatures, int targetWidth, int partitions, boolean sparse) {
             this.file = file;
+            this.sparse = sparse;
             this.classRemap = classRemap;
             this.numFeatures = numFeatures;
             this.targetWidth = targetWidth;
             this.partitions = partitions;
-            this.rowsPerChunk = Math.max(1, CHUNK_FLOATS / Math.max(1, numFeatures + targetWidth));
+            this.rowsPerChunk = Math.max(1, CHUNK_FLOATS / Math.max(1, (sparse ? 1 : numFeatures) + targetWidth));
             advance();
         }
 
@@ -289,11 +365,14 @@ public final class DataReader {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
+            int first = firstRow(partition);
+            if (sparse) {
+                return nextSparse(first);
+            }
             int n = Math.min(rowsPerChunk, count - done);
             float[] features = new float[n * numFeatures];
             float[] targets = new float[n * targetWidth];
             float[] weights = file.weights != null ? new float[n] : null;
-            int first = firstRow(partition);
             for (int i = 0; i < n; i++) {
                 int row = first + (done + i) * partitions;
                 file.copyRow(row, classRemap, features, i * numFeatures, targets, i * targetWidth);
@@ -306,13 +385,55 @@ public final class DataReader {
             advance();
             return chunk;
         }
+
+        private Tuple2<Integer, Chunk> nextSparse(int first) {
+            int n = 0;
+            long entries = 0;
+            while (n < Math.min(rowsPerChunk, count - done)) {
+                int e = file.features.entries(first + (done + n) * partitions);
+                if (n > 0 && 2 * (entries + e) + (long) (n + 1) * (1 + targetWidth) > CHUNK_FLOATS) {
+                    break;
+                }
+                entries += e;
+                n++;
+            }
+            int[] rowStart = new int[n + 1];
+            int[] index = new int[(int) entries];
+            float[] values = new float[(int) entries];
+            float[] targets = new float[n * targetWidth];
+            float[] weights = file.weights != null ? new float[n] : null;
+            for (int i = 0; i < n; i++) {
+                int row = first + (done + i) * partitions;
+                rowStart[i + 1] = file.features.copyEntries(row, index, values, rowStart[i]);
+                file.copyTargets(row, classRemap, targets, i * targetWidth);
+                if (weights != null) {
+                    weights[i] = file.weights[row];
+                }
+            }
+            Tuple2<Integer, Chunk> chunk = new Tuple2<>(partition,
+                    new Chunk(file.summary.file, seq++, n, rowStart, index, values, targets, weights));
+            done += n;
+            advance();
+            return chunk;
+        }
     }
 
-    /** Caches {@code blocks} MEMORY_ONLY, computing them now, and returns their total rows. */
-    static long cacheAndCount(JavaSparkContext sc, JavaRDD<Block> blocks, String description) {
+    /** Rows and bytes of cached blocks (Σ {@link Block#bytes()}). */
+    record Cached(long rows, long bytes) {
+        void check(long expected) {
+            if (rows != expected) {
+                throw new IllegalStateException("packed " + rows + " of " + expected + " rows");
+            }
+        }
+    }
+
+    /** Caches {@code blocks} MEMORY_ONLY, computing them now, and returns their total rows and bytes. */
+    static Cached cacheAndCount(JavaSparkContext sc, JavaRDD<Block> blocks, String description) {
         blocks.persist(StorageLevel.MEMORY_ONLY());
         try {
-            return run(sc, description, () -> blocks.map(block -> (long) block.rows).reduce(Long::sum));
+            long[] sums = run(sc, description, () -> blocks.map(block -> new long[] {block.rows, block.bytes()})
+                    .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]}));
+            return new Cached(sums[0], sums[1]);
         } catch (RuntimeException e) {
             blocks.unpersist(false);
             throw e;

@@ -11,8 +11,10 @@ import org.apache.spark.api.java.JavaRDD;
  * @param blocks  the cached blocks
  * @param rows    rows over all blocks
  * @param badRows malformed rows skipped while reading (see {@link BadRowPolicy}), not among {@code rows}
+ * @param sparse  whether the blocks are in sparse form ({@link Storage})
+ * @param cachedBytes about the bytes the cached blocks take (Σ {@link Block#bytes()}), or -1 when not known
  */
-public record Dataset(Schema schema, JavaRDD<Block> blocks, long rows, long badRows) {
+public record Dataset(Schema schema, JavaRDD<Block> blocks, long rows, long badRows, boolean sparse, long cachedBytes) {
 
     public Dataset {
         Objects.requireNonNull(schema, "schema");
@@ -25,9 +27,19 @@ public record Dataset(Schema schema, JavaRDD<Block> blocks, long rows, long badR
         }
     }
 
-    /** Rows with none skipped. */
+    /** Dense rows of unknown cached size. */
+    public Dataset(Schema schema, JavaRDD<Block> blocks, long rows, long badRows) {
+        this(schema, blocks, rows, badRows, false, -1);
+    }
+
+    /** Dense rows with none skipped. */
     public Dataset(Schema schema, JavaRDD<Block> blocks, long rows) {
         this(schema, blocks, rows, 0);
+    }
+
+    /** How the blocks hold their features, as logs and model.json name it: dense or sparse. */
+    public String storage() {
+        return (sparse ? Storage.SPARSE : Storage.DENSE).id();
     }
 
     /** Drops the cached blocks without waiting for the executors. */

@@ -22,6 +22,9 @@ final class FileSummary implements java.io.Serializable {
     final int maxFeatureIndex;
     /** Multi-label LibSVM: the largest label index (0-based) seen, -1 when none. */
     final int maxLabelIndex;
+    /** The features' non-zeros (see {@link PackedRows#nonZeros()}), and whether they were read in sparse form. */
+    final long nonZeros;
+    final boolean readSparse;
     /** Class labels: the distinct labels in the order first seen; null for other kinds. */
     final String[] classNames;
     /** Bad rows skipped (see {@link BadRowPolicy}), and the messages of the first few. */
@@ -33,11 +36,13 @@ final class FileSummary implements java.io.Serializable {
      */
     final String refusal;
 
-    FileSummary(int file, String path, int rows, List<String> header, long headerLine, int maxFeatureIndex,
+    FileSummary(int file, String path, PackedRows features, List<String> header, long headerLine, int maxFeatureIndex,
                 int maxLabelIndex, List<String> classNames, BadRows badRows) {
         this.file = file;
         this.path = path;
-        this.rows = rows;
+        this.rows = features.rows;
+        this.nonZeros = features.nonZeros();
+        this.readSparse = features.isSparse();
         this.header = header == null ? null : header.toArray(new String[0]);
         this.headerLine = headerLine;
         this.maxFeatureIndex = maxFeatureIndex;
@@ -52,6 +57,8 @@ final class FileSummary implements java.io.Serializable {
         this.file = file;
         this.path = path;
         this.rows = 0;
+        this.nonZeros = 0;
+        this.readSparse = false;
         this.header = null;
         this.headerLine = 0;
         this.maxFeatureIndex = 0;

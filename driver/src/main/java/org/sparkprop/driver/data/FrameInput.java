@@ -22,20 +22,27 @@ import org.sparkprop.kernels.Loss;
  * @param columns     which columns hold the features, the label and the sample weights; the label is dropped for
  *                    prediction and the weights outside training
  * @param numFeatures the feature count the user expects, checked against the training data; null for no check
+ * @param storage     how the cached blocks hold the features ({@link Storage})
  */
-public record FrameInput(String path, String format, FrameColumns columns, Integer numFeatures) implements RowSource {
+public record FrameInput(String path, String format, FrameColumns columns, Integer numFeatures, Storage storage) implements RowSource {
     /** The formats read through Spark's DataFrameReader. */
     public static final List<String> FORMATS = List.of("parquet", "orc", "json");
 
     public FrameInput {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(columns, "columns");
+        Objects.requireNonNull(storage, "storage");
         if (path.isBlank()) {
             throw new UserException("input path is empty");
         }
         if (!FORMATS.contains(format)) {
             throw new IllegalArgumentException("format " + format + " is not one of " + FORMATS);
         }
+    }
+
+    /** Stored as {@link Storage#AUTO} chooses. */
+    public FrameInput(String path, String format, FrameColumns columns, Integer numFeatures) {
+        this(path, format, columns, numFeatures, Storage.AUTO);
     }
 
     @Override
@@ -68,7 +75,7 @@ public record FrameInput(String path, String format, FrameColumns columns, Integ
     public Dataset readForTraining(JavaSparkContext sc, Loss loss, int partitions) {
         org.apache.spark.sql.Dataset<Row> frame = load(sc);
         LabelKind kind = LabelKind.forLoss(loss, multiLabel(loss, frame.schema()) ? 2 : 1);
-        Dataset train = FrameReader.readForTraining(sc, frame, columns.withValidationIndicator(null), kind, partitions).train();
+        Dataset train = FrameReader.readForTraining(sc, frame, columns.withValidationIndicator(null), kind, partitions, storage).train();
         if (numFeatures != null && numFeatures != train.schema().numFeatures()) {
             train.unpersist();
             throw new UserException(String.format(Locale.ROOT, "%s of %s hold %d features, not the %d of --num-features",
@@ -79,12 +86,12 @@ public record FrameInput(String path, String format, FrameColumns columns, Integ
 
     @Override
     public Dataset readOrdered(JavaSparkContext sc, Schema known) {
-        return FrameReader.readOrdered(sc, load(sc), columns.withWeight(null).withValidationIndicator(null), known, true);
+        return FrameReader.readOrdered(sc, load(sc), columns.withWeight(null).withValidationIndicator(null), known, true, storage);
     }
 
     @Override
     public Dataset readForPrediction(JavaSparkContext sc, Schema known) {
-        return FrameReader.readOrdered(sc, load(sc), columns.withLabel(null).withWeight(null).withValidationIndicator(null), known, false);
+        return FrameReader.readOrdered(sc, load(sc), columns.withLabel(null).withWeight(null).withValidationIndicator(null), known, false, storage);
     }
 
     private boolean multiLabel(Loss loss, StructType schema) {

@@ -96,9 +96,16 @@ public final class FrameReader {
      * Training data from {@code frame}: checked, the schema inferred for {@code kind} (classes: K from the label
      * column's metadata, as StringIndexer writes it, else the largest label + 1), packed into {@code partitions}
      * cached blocks; rows that the validation indicator marks go to the validation set instead, in DataFrame order.
+     * Stored as {@link Storage#AUTO} chooses: sparse Vectors of low density stay sparse.
      */
     public static TrainingData readForTraining(JavaSparkContext sc, org.apache.spark.sql.Dataset<Row> frame, FrameColumns columns,
                                                LabelKind kind, int partitions) {
+        return readForTraining(sc, frame, columns, kind, partitions, Storage.AUTO);
+    }
+
+    /** As above, the blocks (training and validation alike) stored as {@code storage} says. */
+    public static TrainingData readForTraining(JavaSparkContext sc, org.apache.spark.sql.Dataset<Row> frame, FrameColumns columns,
+                                               LabelKind kind, int partitions, Storage storage) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
         }
@@ -115,16 +122,20 @@ public final class FrameReader {
                 throw new UserException("no training rows in the DataFrame (" + outlines.stream().mapToLong(o -> o.validation.rows).sum()
                         + " rows, all marked for validation by column " + Fields.quote(columns.validationIndicator()) + ")");
             }
-            DataReader.checkMemory(sc, "the DataFrame", trainRows + outlines.stream().mapToLong(o -> o.validation.rows).sum(), schema,
-                    schema.targetWidth(), partitions);
-            JavaRDD<Block> train = DataReader.redistribute(parts.map(p -> p.train), schema, partitions);
-            check(DataReader.cacheAndCount(sc, train, "pack the DataFrame into " + partitions + " partitions"), trainRows);
-            Dataset validation = null;
             long validationRows = outlines.stream().mapToLong(o -> o.validation.rows).sum();
+            long nonZeros = outlines.stream().mapToLong(o -> o.train.nonZeros + o.validation.nonZeros).sum();
+            boolean sparse = storage.sparse(trainRows + validationRows, schema.numFeatures(), nonZeros,
+                    outlines.stream().anyMatch(o -> o.train.readSparse || o.validation.readSparse));
+            DataReader.checkMemory(sc, "the DataFrame", trainRows + validationRows, nonZeros, schema, schema.targetWidth(), partitions, sparse);
+            JavaRDD<Block> train = DataReader.redistribute(parts.map(p -> p.train), schema, partitions, sparse);
+            DataReader.Cached cached = DataReader.cacheAndCount(sc, train, "pack the DataFrame into " + partitions + " partitions");
+            cached.check(trainRows);
+            Dataset validation = null;
             if (validationRows > 0) {
-                validation = ordered(sc, parts.map(p -> p.validation), schema, true, validationRows, "pack the DataFrame's validation rows");
+                validation = ordered(sc, parts.map(p -> p.validation), schema, true, validationRows, sparse,
+                        "pack the DataFrame's validation rows");
             }
-            return new TrainingData(new Dataset(schema, train, trainRows), validation);
+            return new TrainingData(new Dataset(schema, train, trainRows, 0, sparse, cached.bytes()), validation);
         } finally {
             parts.unpersist(false);
         }
@@ -132,10 +143,17 @@ public final class FrameReader {
 
     /**
      * The rows of {@code frame} in DataFrame order, one block per DataFrame partition, checked against the training
-     * schema {@code known}; labels are read when {@code labels} is true (evaluation), else not (prediction).
+     * schema {@code known}; labels are read when {@code labels} is true (evaluation), else not (prediction). Stored
+     * as {@link Storage#AUTO} chooses.
      */
     public static Dataset readOrdered(JavaSparkContext sc, org.apache.spark.sql.Dataset<Row> frame, FrameColumns columns,
                                       Schema known, boolean labels) {
+        return readOrdered(sc, frame, columns, known, labels, Storage.AUTO);
+    }
+
+    /** As above, the blocks stored as {@code storage} says. */
+    public static Dataset readOrdered(JavaSparkContext sc, org.apache.spark.sql.Dataset<Row> frame, FrameColumns columns,
+                                      Schema known, boolean labels, Storage storage) {
         FrameColumns read = labels ? columns : columns.withLabel(null).withValidationIndicator(null);
         if (labels && read.label() == null) {
             throw new UserException("evaluation needs a label column");
@@ -146,27 +164,24 @@ public final class FrameReader {
             List<FramePart.Outline> outlines = outlines(sc, parts);
             checkWidths(read, outlines, known);
             long rows = outlines.stream().mapToLong(o -> o.train.rows).sum();
-            DataReader.checkMemory(sc, "the DataFrame", rows, known, labels ? known.targetWidth() : 0, outlines.size());
-            return ordered(sc, parts.map(p -> p.train), known, labels, rows, "pack the DataFrame");
+            long nonZeros = outlines.stream().mapToLong(o -> o.train.nonZeros).sum();
+            boolean sparse = storage.sparse(rows, known.numFeatures(), nonZeros, outlines.stream().anyMatch(o -> o.train.readSparse));
+            DataReader.checkMemory(sc, "the DataFrame", rows, nonZeros, known, labels ? known.targetWidth() : 0, outlines.size(), sparse);
+            return ordered(sc, parts.map(p -> p.train), known, labels, rows, sparse, "pack the DataFrame");
         } finally {
             parts.unpersist(false);
         }
     }
 
     private static Dataset ordered(JavaSparkContext sc, JavaRDD<ParsedFile> files, Schema schema, boolean labels, long rows,
-                                   String description) {
+                                   boolean sparse, String description) {
         int numFeatures = schema.numFeatures();
         int targetWidth = labels ? schema.targetWidth() : 0;
         List<String> classes = schema.classes();
-        JavaRDD<Block> blocks = files.map(file -> DataReader.inOrder(file, numFeatures, targetWidth, classes));
-        check(DataReader.cacheAndCount(sc, blocks, description), rows);
-        return new Dataset(schema, blocks, rows);
-    }
-
-    private static void check(long packed, long rows) {
-        if (packed != rows) {
-            throw new IllegalStateException("packed " + packed + " of " + rows + " rows");
-        }
+        JavaRDD<Block> blocks = files.map(file -> DataReader.inOrder(file, numFeatures, targetWidth, classes, sparse));
+        DataReader.Cached cached = DataReader.cacheAndCount(sc, blocks, description);
+        cached.check(rows);
+        return new Dataset(schema, blocks, rows, 0, sparse, cached.bytes());
     }
 
     /** One {@link FramePart} per DataFrame partition, in partition order. */
@@ -423,10 +438,13 @@ public final class FrameReader {
             return new Outline(partition, rowsSeen, new Counts(train), new Counts(validation), width, -1, null, null);
         }
 
-        /** Rows and the largest label index (class index, or label width − 1) of one file. */
-        record Counts(int rows, int maxLabelIndex) implements Serializable {
+        /**
+         * Rows, the largest label index (class index, or label width − 1), the features' non-zeros, and whether
+         * they were read sparse (sparse Vectors), of one file.
+         */
+        record Counts(int rows, int maxLabelIndex, long nonZeros, boolean readSparse) implements Serializable {
             Counts(ParsedFile file) {
-                this(file.rows(), file.summary.maxLabelIndex);
+                this(file.rows(), file.summary.maxLabelIndex, file.summary.nonZeros, file.summary.readSparse && file.rows() > 0);
             }
         }
 
@@ -626,7 +644,7 @@ public final class FrameReader {
             ParsedFile build(int partition) {
                 PackedRows features = sparse != null ? sparse.build()
                         : dense != null ? dense.build() : new PackedRows.DenseBuilder(0).build();
-                FileSummary summary = new FileSummary(partition, "partition " + partition, rows, null, 0,
+                FileSummary summary = new FileSummary(partition, "partition " + partition, features, null, 0,
                         Math.max(width, 0), maxLabel, null, new BadRows(BadRowPolicy.STOP_AT_FIRST));
                 PackedRows labels = layout.labels() ? (targets != null ? targets.build() : new PackedRows.DenseBuilder(1).build()) : null;
                 return new ParsedFile(summary, features, labels, null, layout.columns().weight() != null ? weights.toArray() : null);

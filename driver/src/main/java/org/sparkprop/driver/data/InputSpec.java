@@ -21,14 +21,16 @@ import org.sparkprop.kernels.Loss;
  * @param badRows      what to do with malformed rows: stop at the first, or skip and count them up to a limit
  * @param weightColumn CSV only: the column of sample weights (a name or a 0-based index), read as each row's weight
  *                     (finite, ≥ 0) and not as a feature; null for none
+ * @param storage      how the cached blocks hold the features ({@link Storage}: auto, dense or sparse)
  */
 public record InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns, BadRowPolicy badRows,
-                        String weightColumn) implements RowSource {
+                        String weightColumn, Storage storage) implements RowSource {
 
     public InputSpec {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(badRows, "badRows");
+        Objects.requireNonNull(storage, "storage");
         labelColumns = List.copyOf(labelColumns);
         if (path.isBlank()) {
             throw new UserException("input path is empty");
@@ -58,24 +60,29 @@ public record InputSpec(String path, DataFormat format, Integer numFeatures, Lis
         }
     }
 
-    /** An input without a weight column. */
+    /** An input without a weight column, stored as {@link Storage#AUTO} chooses. */
     public InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns, BadRowPolicy badRows) {
-        this(path, format, numFeatures, labelColumns, badRows, null);
+        this(path, format, numFeatures, labelColumns, badRows, null, Storage.AUTO);
     }
 
-    /** An input whose first malformed row stops the run ({@link BadRowPolicy#STOP_AT_FIRST}). */
+    /** An input whose first malformed row stops the run ({@link BadRowPolicy#STOP_AT_FIRST}), stored as auto chooses. */
     public InputSpec(String path, DataFormat format, Integer numFeatures, List<String> labelColumns) {
         this(path, format, numFeatures, labelColumns, BadRowPolicy.STOP_AT_FIRST);
     }
 
     /** This input with malformed rows handled as {@code policy} says. */
     public InputSpec withBadRows(BadRowPolicy policy) {
-        return new InputSpec(path, format, numFeatures, labelColumns, policy, weightColumn);
+        return new InputSpec(path, format, numFeatures, labelColumns, policy, weightColumn, storage);
     }
 
     /** This input with {@code column} as its weight column (null: none). */
     public InputSpec withWeightColumn(String column) {
-        return new InputSpec(path, format, numFeatures, labelColumns, badRows, column);
+        return new InputSpec(path, format, numFeatures, labelColumns, badRows, column, storage);
+    }
+
+    /** This input cached as {@code storage} says. */
+    public InputSpec withStorage(Storage storage) {
+        return new InputSpec(path, format, numFeatures, labelColumns, badRows, weightColumn, storage);
     }
 
     /** Reads {@code path} in {@code format}, numFeatures inferred, the last CSV column as the label. */

@@ -160,7 +160,7 @@ final class LibSvmRowParser extends RowParser {
     ParsedFile finish(int fileIndex, BadRows badRows) {
         PackedRows packedFeatures = features.build();
         PackedRows packedTargets = sparseTargets != null ? sparseTargets.build() : denseTargets != null ? denseTargets.build() : null;
-        FileSummary summary = new FileSummary(fileIndex, file, packedFeatures.rows, null, 0, maxFeatureIndex, maxLabelIndex,
+        FileSummary summary = new FileSummary(fileIndex, file, packedFeatures, null, 0, maxFeatureIndex, maxLabelIndex,
                 classNames(), badRows);
         return new ParsedFile(summary, packedFeatures, packedTargets, classNames());
     }

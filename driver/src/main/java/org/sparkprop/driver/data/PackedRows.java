@@ -37,6 +37,60 @@ final class PackedRows {
         }
     }
 
+    /** True when the rows are in sparse form. */
+    boolean isSparse() {
+        return width < 0;
+    }
+
+    /** Non-zeros of all rows: entries stored (sparse), values not 0 (dense). */
+    long nonZeros() {
+        if (width < 0) {
+            return index.length;
+        }
+        long n = 0;
+        for (float v : values) {
+            if (v != 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Row {@code r}'s non-zeros: entries stored (sparse), values not 0 (dense). */
+    int entries(int r) {
+        if (width < 0) {
+            return start[r + 1] - start[r];
+        }
+        int n = 0;
+        for (int c = r * width; c < (r + 1) * width; c++) {
+            if (values[c] != 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Writes row {@code r}'s non-zeros, in ascending columns, to {@code index[at ..]} and {@code values[at ..]}
+     * (Modified), as {@link #entries(int)} counts them, and returns the position after the last.
+     */
+    int copyEntries(int r, int[] index, float[] values, int at) {
+        if (width < 0) {
+            int n = start[r + 1] - start[r];
+            System.arraycopy(this.index, start[r], index, at, n);
+            System.arraycopy(this.values, start[r], values, at, n);
+            return at + n;
+        }
+        for (int c = 0; c < width; c++) {
+            float v = this.values[r * width + c];
+            if (v != 0) {
+                index[at] = c;
+                values[at++] = v;
+            }
+        }
+        return at;
+    }
+
     /** Row {@code r}'s value in column 0 (dense rows). */
     float first(int r) {
         return values[r * width];

@@ -77,6 +77,11 @@ final class ParsedFile {
      */
     void copyRow(int r, int[] classRemap, float[] features, int featureOffset, float[] targets, int targetOffset) {
         this.features.copyRow(r, features, featureOffset);
+        copyTargets(r, classRemap, targets, targetOffset);
+    }
+
+    /** Writes row {@code r}'s targets, as {@link #copyRow} does, and nothing when labels were not read. */
+    void copyTargets(int r, int[] classRemap, float[] targets, int targetOffset) {
         if (this.targets == null) {
             return;
         }

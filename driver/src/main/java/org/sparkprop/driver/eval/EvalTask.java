@@ -5,10 +5,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.LabelKind;
-import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Precision;
 import org.sparkprop.kernels.Topology;
-import org.sparkprop.kernels.Workspace;
 import scala.collection.Iterator;
 
 /** Forward pass and metric sums over every row of a partition, weighted where its blocks have weights (runs on an executor). */
@@ -29,10 +27,8 @@ final class EvalTask implements SparkJobs.PartitionFunction<Block, EvalStats> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public EvalStats apply(TaskContext context, Iterator<Block> blocks) {
-        Network<Object> network = (Network<Object>) Network.create(topology, precision);
-        Workspace workspace = network.newWorkspace(CHUNK_ROWS);
+        BlockForward forward = new BlockForward(topology, precision, CHUNK_ROWS);
         int outputs = topology.outputs();
         double[] out = new double[CHUNK_ROWS * outputs];
         EvalStats stats = new EvalStats(kind, outputs);
@@ -41,7 +37,7 @@ final class EvalTask implements SparkJobs.PartitionFunction<Block, EvalStats> {
             Block block = blocks.next();
             for (int first = 0; first < block.rows; first += CHUNK_ROWS) {
                 int count = Math.min(CHUNK_ROWS, block.rows - first);
-                double loss = network.evaluate(params, block.features, block.targets, block.weights, first, count, out, workspace);
+                double loss = forward.evaluate(params, block, true, first, count, out);
                 stats.add(out, outputs, block.targets, first * block.targetWidth, block.weights, first, count, loss);
             }
         }

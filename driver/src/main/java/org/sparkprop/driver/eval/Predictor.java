@@ -11,7 +11,6 @@ import org.sparkprop.driver.data.Block;
 import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Precision;
 import org.sparkprop.kernels.Topology;
-import org.sparkprop.kernels.Workspace;
 
 /** Network outputs for every row, streamed to the driver block by block, in the order of the blocks. */
 public final class Predictor {
@@ -63,17 +62,15 @@ public final class Predictor {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public double[] call(Block block) {
-            Network<Object> network = (Network<Object>) Network.create(topology, precision);
             int chunk = Math.max(1, Math.min(block.rows, EvalTask.CHUNK_ROWS));
-            Workspace workspace = network.newWorkspace(chunk);
+            BlockForward forward = new BlockForward(topology, precision, chunk);
             int outputs = topology.outputs();
             double[] all = new double[block.rows * outputs];
             double[] out = new double[chunk * outputs];
             for (int first = 0; first < block.rows; first += chunk) {
                 int count = Math.min(chunk, block.rows - first);
-                network.evaluate(weights.value(), block.features, null, first, count, out, workspace);
+                forward.evaluate(weights.value(), block, false, first, count, out);
                 System.arraycopy(out, 0, all, first * outputs, count * outputs);
             }
             return all;

@@ -171,6 +171,8 @@ public final class Retrainer {
                 data.put("rows", train.rows());
                 data.put("partitions", partitions);
                 data.put("exchange", result.exchange());
+                data.put("storage", train.storage());
+                data.put("cachedBytes", train.cachedBytes());
                 training.put("runKey", key);
                 ObjectNode metrics = JSON.createObjectNode();
                 metrics.set("validation", candidate.toJson());

@@ -6,7 +6,9 @@ import org.sparkprop.kernels.Topology;
 import org.sparkprop.kernels.Workspace;
 
 /**
- * What an executor thread keeps between tasks of one model: the network, its workspace and a gradient buffer,
+ * What an executor thread keeps between tasks of one model: the network, its workspaces (for dense blocks and for
+ * sparse ones, each made on first use: the dense one holds inputs × rows floats, a GiB for 2^18 inputs and 1,024
+ * rows, which sparse blocks must not pay for) and a gradient buffer,
  * sized once per model so that a step allocates nothing on the hot path. One slot per thread; a task for
  * another model (or needing more rows) replaces it.
  */
@@ -17,8 +19,9 @@ final class ExecutorKernels {
         final Precision precision;
         final int maxRows;
         final Network<Object> network;
-        final Workspace workspace;
         final Object gradient;
+        private Workspace workspace;
+        private Workspace sparseWorkspace;
 
         @SuppressWarnings("unchecked")
         private Slot(Topology topology, Precision precision, int maxRows) {
@@ -26,8 +29,23 @@ final class ExecutorKernels {
             this.precision = precision;
             this.maxRows = maxRows;
             this.network = (Network<Object>) Network.create(topology, precision);
-            this.workspace = network.newWorkspace(maxRows);
             this.gradient = network.newArray(topology.parameterCount());
+        }
+
+        /** The workspace for dense blocks, made on first use. */
+        Workspace workspace() {
+            if (workspace == null) {
+                workspace = network.newWorkspace(maxRows);
+            }
+            return workspace;
+        }
+
+        /** The workspace for sparse blocks, made on first use. */
+        Workspace sparseWorkspace() {
+            if (sparseWorkspace == null) {
+                sparseWorkspace = network.newSparseWorkspace(maxRows);
+            }
+            return sparseWorkspace;
         }
 
         private boolean fits(Topology t, Precision p, int rows) {

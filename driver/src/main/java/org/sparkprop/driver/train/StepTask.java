@@ -78,8 +78,12 @@ final class StepTask implements SparkJobs.PartitionFunction<Block, StepResult> {
         sums[1] = 0;
         if (from < to) {
             int[] order = EpochOrder.of(seed, epoch, partition, block.rows);
-            sums[0] = slot.network.accumulateGradient(weights, block.features, block.targets, block.weights, order, from, to,
-                    dropout, Dropout.maskSeed(seed, epoch, partition), gradient, slot.workspace);
+            long maskSeed = Dropout.maskSeed(seed, epoch, partition);
+            sums[0] = block.sparse != null
+                    ? slot.network.accumulateGradient(gradient, weights, block.sparse, block.targets, block.weights, order, from, to,
+                            dropout, maskSeed, slot.sparseWorkspace())
+                    : slot.network.accumulateGradient(weights, block.features, block.targets, block.weights, order, from, to,
+                            dropout, maskSeed, gradient, slot.workspace());
             sums[1] = block.weightSum(order, from, to);
         }
     }

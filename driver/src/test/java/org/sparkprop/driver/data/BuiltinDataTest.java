@@ -43,11 +43,11 @@ class BuiltinDataTest {
 
     @Test
     void namesAndDescriptions() {
-        assertEquals(List.of("digits", "friedman1", "iris", "xor"), BuiltinData.names());
+        assertEquals(List.of("digits", "friedman1", "iris", "xor", "text"), BuiltinData.names());
         for (String name : BuiltinData.names()) {
             assertFalse(BuiltinData.description(name).isBlank(), name);
         }
-        assertEquals("unknown built-in data set 'builtin:mnist'; built-in: digits, friedman1, iris, xor (builtin:NAME for"
+        assertEquals("unknown built-in data set 'builtin:mnist'; built-in: digits, friedman1, iris, xor, text (builtin:NAME for"
                 + " the train split, builtin:NAME:test for the test split)",
                 assertThrows(UserException.class, () -> train("builtin:mnist", LabelKind.CLASSES, 1)).getMessage());
     }

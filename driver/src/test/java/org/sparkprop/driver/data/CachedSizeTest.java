@@ -18,12 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.driver.TestSpark;
 
 /**
- * Cached data stay within 1.1 times the raw size of their floats (features and targets, 4 bytes each), as Spark's
- * own storage information measures the cached RDD; and a read leaves nothing else cached.
+ * Cached data stay within 1.1 times the raw size of their floats (features and targets, 4 bytes each), and sparse
+ * data within 1.2 times their non-zeros (8 bytes each) and row offsets (4 bytes each), as Spark's own storage
+ * information measures the cached RDD; the size a Dataset reports is Spark's within 5%; and a read leaves nothing
+ * else cached.
  */
 class CachedSizeTest {
     /** The bound on cached bytes over raw float bytes. */
     private static final double BOUND = 1.1;
+    /** The bound on cached bytes of sparse data over their non-zeros' and row offsets' bytes. */
+    private static final double SPARSE_BOUND = 1.2;
     private static final int ROWS = 3000;
     private static final int FEATURES = 40;
 
@@ -57,15 +61,43 @@ class CachedSizeTest {
         check(DataReader.readForTraining(sc, InputSpec.of("builtin:digits", DataFormat.LIBSVM), LabelKind.CLASSES, null, 2), cachedBefore);
     }
 
+    @Test
+    void sparseTrainingAndOrderedBlocksStayWithinTheSparseBound() throws IOException {
+        Path file = SparseStorageTest.writeLibSvm(dir.resolve("sparse.libsvm"), 20_000, 1 << 18, 3);
+        InputSpec spec = InputSpec.of(file.toString(), DataFormat.LIBSVM);
+        Set<Integer> cachedBefore = cachedRdds();
+        Dataset train = DataReader.readForTraining(sc, spec, LabelKind.CLASSES, null, 3);
+        assertTrue(train.sparse());
+        checkSparse(train, cachedBefore);
+        cachedBefore = cachedRdds();
+        Dataset ordered = DataReader.readOrdered(sc, spec, train.schema());
+        assertTrue(ordered.sparse());
+        checkSparse(ordered, cachedBefore);
+    }
+
+    /** Sparse data's cached RDD against its non-zeros (8 bytes each) and row offsets (4 bytes, rows + 1 a block). */
+    private void checkSparse(Dataset data, Set<Integer> cachedBefore) {
+        long nonZeros = data.blocks().map(Block::nonZeros).reduce(Long::sum);
+        long offsets = data.rows() + data.blocks().getNumPartitions();
+        check(data, cachedBefore, 8 * nonZeros + 4 * offsets, SPARSE_BOUND, 1.0);
+    }
+
     /** The data's cached RDD against its raw floats; and it is the only RDD the read left cached. */
     private void check(Dataset data, Set<Integer> cachedBefore) {
+        check(data, cachedBefore, 4L * data.rows() * (data.schema().numFeatures() + data.schema().targetWidth()), BOUND, 1.0);
+    }
+
+    /** The data's cached RDD between {@code low} and {@code bound} times {@code raw} bytes; the only RDD the read left cached. */
+    private void check(Dataset data, Set<Integer> cachedBefore, long raw, double bound, double low) {
         RDDInfo info = Arrays.stream(TestSpark.rddStorage(sc)).filter(i -> i.id() == data.blocks().id()).findFirst()
                 .orElseThrow(() -> new AssertionError("the blocks are not cached"));
         assertEquals(data.blocks().getNumPartitions(), info.numCachedPartitions(), "every partition cached");
         assertEquals(0, info.diskSize(), "nothing spilled to disk");
-        long raw = 4L * data.rows() * (data.schema().numFeatures() + data.schema().targetWidth());
+        double reported = (double) data.cachedBytes() / info.memSize();
+        assertTrue(reported > 0.95 && reported < 1.05, String.format(Locale.ROOT, "the Dataset reports %d bytes cached, Spark %d",
+                data.cachedBytes(), info.memSize()));
         double ratio = (double) info.memSize() / raw;
-        assertTrue(ratio >= 1.0 && ratio <= BOUND, String.format(Locale.ROOT, "cached %d bytes for %d raw bytes of floats: %.4f times",
+        assertTrue(ratio >= low && ratio <= bound, String.format(Locale.ROOT, "cached %d bytes for %d raw bytes of floats: %.4f times",
                 info.memSize(), raw, ratio));
         Set<Integer> leftCached = cachedRdds();
         leftCached.removeAll(cachedBefore);

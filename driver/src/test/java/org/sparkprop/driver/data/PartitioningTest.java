@@ -129,19 +129,24 @@ class PartitioningTest {
             TestData.write(dir.resolve("big/part-" + f + ".svm"), lines.toArray(new String[0]));
             expected.add(rows);
         }
-        Dataset data = DataReader.readForTraining(sc, new InputSpec(dir.resolve("big").toString(), DataFormat.LIBSVM,
-                numFeatures, List.of()), LabelKind.CLASSES, null, 2);
-        List<Block> blocks = data.blocks().collect();
-        for (int p = 0; p < 2; p++) {
-            List<String> want = new ArrayList<>();
-            for (int f = 0; f < fileRows.length; f++) {
-                for (int r = 0; r < fileRows[f]; r++) {
-                    if ((f + r) % 2 == p) {
-                        want.add(expected.get(f).get(r));
+        // Dense: many rows of many features, so several chunks a file; sparse: SparseStorageTest cuts its chunks.
+        for (Storage storage : List.of(Storage.DENSE, Storage.SPARSE)) {
+            Dataset data = DataReader.readForTraining(sc, new InputSpec(dir.resolve("big").toString(), DataFormat.LIBSVM,
+                    numFeatures, List.of()).withStorage(storage), LabelKind.CLASSES, null, 2);
+            List<Block> blocks = data.blocks().collect();
+            for (int p = 0; p < 2; p++) {
+                List<String> want = new ArrayList<>();
+                for (int f = 0; f < fileRows.length; f++) {
+                    for (int r = 0; r < fileRows[f]; r++) {
+                        if ((f + r) % 2 == p) {
+                            want.add(expected.get(f).get(r));
+                        }
                     }
                 }
+                assertEquals(storage == Storage.SPARSE, blocks.get(p).isSparse());
+                assertEquals(want, firstFeatureAndTarget(blocks.get(p).densified()), storage + ", partition " + p);
             }
-            assertEquals(want, firstFeatureAndTarget(blocks.get(p)), "partition " + p);
+            data.unpersist();
         }
     }
 
