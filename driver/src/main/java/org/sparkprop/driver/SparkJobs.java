@@ -38,7 +38,7 @@ public final class SparkJobs {
     @SuppressWarnings("unchecked")
     public static <T, R> R[] runOnPartitions(JavaSparkContext sc, JavaRDD<T> rdd, PartitionFunction<T, R> function,
                                              Class<R> resultType, String description) {
-        if (resultType.getName().startsWith("org.sparkprop.") && Wire.bytesNeeded(sc.getConf())) {
+        if (resultType.getName().startsWith("org.sparkprop.") && Wire.bytesNeeded(sc.sc().conf())) {
             byte[][] encoded = runOnPartitions(sc, rdd, new Encoded<>(function), byte[].class, description);
             R[] results = (R[]) Array.newInstance(resultType, encoded.length);
             for (int p = 0; p < encoded.length; p++) {

@@ -45,7 +45,8 @@ public final class Wire {
 
     /**
      * True when Spark's serializer under {@code conf} would refuse sparkprop's classes: Kryo with registration
-     * required and without sparkprop's registrator, so that objects must travel as {@link #encode bytes}.
+     * required and without sparkprop's registrator, so that objects must travel as {@link #encode bytes}. Callers pass
+     * the context's own configuration ({@code SparkContext.conf()}), not {@code getConf()}'s copy: a step asks this.
      */
     public static boolean bytesNeeded(SparkConf conf) {
         boolean kryo = conf.get("spark.serializer", "org.apache.spark.serializer.JavaSerializer").contains("KryoSerializer");

@@ -1,19 +1,13 @@
 package org.sparkprop.ml;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.BiFunction;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
-import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.model.Model;
 import org.sparkprop.driver.model.ModelStore;
 import scala.Option;
@@ -22,7 +16,8 @@ import scala.Option;
  * How a Spark ML model of sparkprop's is saved: a sparkprop model directory ({@code model.json}, {@code weights.bin}
  * with its checksum, {@code training.json}), which {@code sparkprop evaluate --model} and {@code predict} read as
  * they are, plus Spark ML's {@code metadata/} (the class, uid and Params), which {@code PipelineModel.load} needs.
- * Everything is written into a temporary sibling and renamed into place, so a failed save leaves nothing behind.
+ * Both are written by {@link ModelStore#save} into one temporary sibling and renamed into place, so a failed save
+ * leaves nothing behind.
  */
 final class ModelFiles {
     private ModelFiles() {
@@ -46,29 +41,10 @@ final class ModelFiles {
 
         @Override
         public void saveImpl(String path) {
-            Configuration conf = sparkSession().sparkContext().hadoopConfiguration();
-            Path target = new Path(path);
-            try {
-                FileSystem fs = target.getFileSystem(conf);
-                Path temporary = new Path(fs.makeQualified(target).getParent(), target.getName() + ".tmp-" + UUID.randomUUID());
-                boolean committed = false;
-                try {
-                    ObjectNode history = instance.trainingHistory();
-                    ModelStore.save(instance.sparkpropModel(), temporary.toString(),
-                            history != null ? Map.of(ModelStore.TRAINING_FILE, history) : Map.of(), false, conf);
-                    DefaultParamsWriter.saveMetadata(instance, temporary.toString(), sparkSession());
-                    if (!fs.rename(temporary, target)) {
-                        throw new IOException("cannot rename " + temporary + " to " + target);
-                    }
-                    committed = true;
-                } finally {
-                    if (!committed) {
-                        fs.delete(temporary, true);
-                    }
-                }
-            } catch (IOException e) {
-                throw new UserException("cannot save the model to " + path + ": " + e.getMessage(), e);
-            }
+            ObjectNode history = instance.trainingHistory();
+            ModelStore.save(instance.sparkpropModel(), path, history != null ? Map.of(ModelStore.TRAINING_FILE, history) : Map.of(),
+                    false, sparkSession().sparkContext().hadoopConfiguration(),
+                    temporary -> DefaultParamsWriter.saveMetadata(instance, temporary.toString(), sparkSession()));
         }
     }
 

@@ -156,7 +156,7 @@ public final class DataReader {
 
     /** Every file's summary, in input order. */
     private static List<FileSummary> summaries(JavaSparkContext sc, InputSpec in, JavaRDD<ParsedFile> parsed) {
-        if (Wire.bytesNeeded(sc.getConf())) {
+        if (Wire.bytesNeeded(sc.sc().conf())) {
             List<byte[]> encoded = run(sc, "read " + in.path(), () -> parsed.map(file -> Wire.encode(file.summary)).collect());
             return encoded.stream().map(b -> Wire.<FileSummary>decode(b)).toList();
         }
@@ -211,7 +211,7 @@ public final class DataReader {
         List<String> classes = schema.classes();
         JavaPairRDD<Integer, Chunk> chunks = parsed
                 .flatMapToPair(file -> new ChunkIterator(file, file.classRemap(classes), numFeatures, targetWidth, partitions, sparse));
-        if (Wire.bytesNeeded(parsed.context().getConf())) {
+        if (Wire.bytesNeeded(parsed.context().conf())) {
             return chunks.mapValues(Wire::encode)
                     .partitionBy(new HashPartitioner(partitions))
                     .mapPartitions(arriving -> List.of(assemble(new Decoded(arriving), numFeatures, targetWidth, sparse)).iterator(), true);

@@ -86,6 +86,16 @@ public final class ModelStore {
      */
     public static void save(Model model, String dir, Map<String, ? extends JsonNode> extraJsonFiles, boolean overwrite,
                             Configuration conf) {
+        save(model, dir, extraJsonFiles, overwrite, conf, temporary -> {
+        });
+    }
+
+    /**
+     * As {@link #save(Model, String, Map, boolean, Configuration)}, and {@code more} writes further content into the
+     * directory before it is committed (a Spark ML model's {@code metadata/}), so that all of it appears at once.
+     */
+    public static void save(Model model, String dir, Map<String, ? extends JsonNode> extraJsonFiles, boolean overwrite,
+                            Configuration conf, HadoopFiles.DirectoryContent more) {
         for (String name : extraJsonFiles.keySet()) {
             if (!EXTRA_FILE_NAME.matcher(name).matches() || name.equals(MODEL_FILE)) {
                 throw new IllegalArgumentException("extra model file name '" + name + "' must be a plain file name ending in .json, not " + MODEL_FILE);
@@ -109,6 +119,7 @@ public final class ModelStore {
                 }
                 writeJson(fs, new Path(temporary, MODEL_FILE), ModelFormat.describe(model.topology(), model.precision(),
                         ModelJson.toModelSchema(model.schema()), sha256, model.training(), model.metrics()));
+                more.writeInto(temporary);
             });
         } catch (IOException e) {
             throw new UserException("cannot write model directory " + dir + ": " + e.getMessage(), e);
