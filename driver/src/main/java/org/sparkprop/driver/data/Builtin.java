@@ -93,6 +93,7 @@ enum Builtin {
             IntList index = new IntList();
             FloatList values = new FloatList();
             float topic = sparseRow(test, r, index, values);
+            java.util.Arrays.fill(features, offset, offset + numFeatures, 0f);
             float[] v = values.toArray();
             for (int k = 0; k < index.size(); k++) {
                 features[offset + index.get(k)] = v[k];
@@ -139,8 +140,8 @@ enum Builtin {
     }
 
     /**
-     * Generates row {@code r} of the train or test split: writes its features to {@code features[offset ..]}
-     * (Modified) and returns its target (a class index, or the regression value).
+     * Generates row {@code r} of the train or test split: writes all its features, zeros included, to
+     * {@code features[offset ..]} (Modified) and returns its target (a class index, or the regression value).
      */
     abstract float row(boolean test, int r, float[] features, int offset);
 

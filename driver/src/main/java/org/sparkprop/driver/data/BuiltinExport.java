@@ -36,16 +36,29 @@ public final class BuiltinExport {
         }
         boolean classes = !set.kinds.contains(LabelKind.REGRESSION);
         int rows = set.rows(test);
-        float[] features = new float[set.numFeatures];
         StringBuilder line = new StringBuilder();
+        float[] features = set.generatedSparse() ? null : new float[set.numFeatures];
+        IntList index = new IntList();
+        FloatList values = new FloatList();
         for (int r = 0; r < rows; r++) {
-            float target = set.row(test, r, features, 0);
+            float target;
+            index.truncate(0);
+            values.truncate(0);
+            if (features == null) {
+                target = set.sparseRow(test, r, index, values);
+            } else {
+                target = set.row(test, r, features, 0);
+                for (int i = 0; i < features.length; i++) {
+                    if (features[i] != 0) {
+                        index.add(i);
+                        values.add(features[i]);
+                    }
+                }
+            }
             line.setLength(0);
             line.append(classes ? Integer.toString((int) target) : Float.toString(target));
-            for (int i = 0; i < features.length; i++) {
-                if (features[i] != 0) {
-                    line.append(' ').append(i + 1).append(':').append(features[i]);
-                }
+            for (int k = 0; k < index.size(); k++) {
+                line.append(' ').append(index.get(k) + 1).append(':').append(values.get(k));
             }
             out.write(line.append('\n').toString());
         }

@@ -26,6 +26,13 @@ final class FloatList {
         size = length;
     }
 
+    float get(int i) {
+        if (i >= size) {
+            throw new IndexOutOfBoundsException("index " + i + " of " + size + " values");
+        }
+        return values[i];
+    }
+
     /** A copy of the values added so far, of exactly {@link #size} elements. */
     float[] toArray() {
         return Arrays.copyOf(values, size);
