@@ -114,7 +114,7 @@ final class BenchCommand implements Main.Command {
         static final Settings FULL = new Settings(new int[][] {{784, 128, 10}, {784, 1024, 1024, 10}}, 256, new int[] {784, 256, 10},
                 "builtin:digits", "builtin:digits:test", new int[] {128}, 1.0, 200, 12, 512, 0.03, 8000, 20, 100,
                 256, new int[][] {{512, 10}, {128, 20}}, 0.001, Sparse.FULL);
-        /** A smoke run of seconds: every section on small networks and Iris, figures not worth quoting. */
+        /** A smoke run of seconds: every section on small networks and Iris (section 5: see {@link Sparse#QUICK}), figures not worth quoting. */
         static final Settings QUICK = new Settings(new int[][] {{64, 32, 10}, {64, 48, 48, 10}}, 32, new int[] {4, 64, 3},
                 "builtin:iris", "builtin:iris:test", new int[] {8}, 0.02, 5, 8, 32, 0.01, 64, 1, 2, 8, new int[][] {{32, 1}}, 0.01, Sparse.QUICK);
 
@@ -175,10 +175,11 @@ final class BenchCommand implements Main.Command {
         Settings d = Settings.FULL;
         Settings q = Settings.QUICK;
         return new Options("bench", "Measures BLAS, sparkprop's kernels, its training step against Spark's own floor, and "
-                + "training against Spark MLlib's MultilayerPerceptronClassifier; prints a table and writes JSON.")
+                + "training against Spark MLlib's MultilayerPerceptronClassifier, and sparse input against scikit-learn and the dense path; "
+                + "prints a table and writes JSON.")
                 .required("output", "PATH", "JSON file to write (refused if it exists, unless --overwrite)")
                 .flag("overwrite", "replace an existing output file (atomically)")
-                .flag("quick", "a smoke run of seconds: every section on small networks and Iris, figures not worth quoting "
+                .flag("quick", "a smoke run of seconds: every section on small networks, Iris and small generated sparse sets, figures not worth quoting "
                         + "(defaults below in brackets)")
                 .value("seconds", "S", "seconds per kernel measurement (default " + d.seconds() + " [" + q.seconds() + "])")
                 .value("steps", "N", "steps and bare jobs timed for the step overhead (default " + d.steps() + " [" + q.steps() + "])")
