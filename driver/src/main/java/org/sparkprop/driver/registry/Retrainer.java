@@ -40,9 +40,8 @@ import org.sparkprop.predictor.Sha256;
  * One scheduled retraining run: warm-start from the published version, train, evaluate candidate and champion on
  * the same validation data, and publish the candidate only if the gate passes. The run key is a hash of the
  * inputs (paths, sizes, modification times, and --storage where it is not auto), the configuration, the gate and the
- * parent version: a second run
- * with the same key reports the first one's outcome and does nothing else. While it trains, the run keeps
- * checkpoints in the registry, so a run killed midway and started again continues where it was.
+ * parent version: a second run with the same key reports the first one's outcome and does nothing else. While it
+ * trains, the run keeps checkpoints in the registry, so a run killed midway and started again continues where it was.
  */
 public final class Retrainer {
     private static final Logger LOG = LoggerFactory.getLogger("org.sparkprop");
