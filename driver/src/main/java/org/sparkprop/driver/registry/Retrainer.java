@@ -21,6 +21,7 @@ import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.driver.data.FrameInput;
 import org.sparkprop.driver.data.InputFiles;
 import org.sparkprop.driver.data.RowSource;
+import org.sparkprop.driver.data.Storage;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.eval.Metrics;
 import org.sparkprop.driver.model.Model;
@@ -38,9 +39,9 @@ import org.sparkprop.predictor.Sha256;
 /**
  * One scheduled retraining run: warm-start from the published version, train, evaluate candidate and champion on
  * the same validation data, and publish the candidate only if the gate passes. The run key is a hash of the
- * inputs (paths, sizes, modification times), the configuration, the gate and the parent version: a second run
- * with the same key reports the first one's outcome and does nothing else. While it trains, the run keeps
- * checkpoints in the registry, so a run killed midway and started again continues where it was.
+ * inputs (paths, sizes, modification times, and --storage where it is not auto), the configuration, the gate and the
+ * parent version: a second run with the same key reports the first one's outcome and does nothing else. While it
+ * trains, the run keeps checkpoints in the registry, so a run killed midway and started again continues where it was.
  */
 public final class Retrainer {
     private static final Logger LOG = LoggerFactory.getLogger("org.sparkprop");
@@ -227,7 +228,7 @@ public final class Retrainer {
         return null;
     }
 
-    /** Paths, sizes and modification times of every input file; a built-in data set by its name. */
+    /** Paths, sizes and modification times of every input file; a built-in data set by its name; --storage unless auto. */
     private ObjectNode fingerprint(Request request) {
         ObjectNode n = JSON.createObjectNode();
         n.set("train", files(request.train().path()));
@@ -235,6 +236,12 @@ public final class Retrainer {
         // Which columns a DataFrame is read by decides the data as much as its files do.
         if (request.train() instanceof FrameInput frame) {
             n.put("read", frame.format() + " " + frame.columns());
+        }
+        // Sparse and dense blocks add in another order, so their weights differ in the last bits: a run asked for one is not
+        // the run asked for the other, and must not continue the other's checkpoints. Left out for auto, so that the
+        // keys of runs that never named a storage stay what they were.
+        if (request.train().storage() != Storage.AUTO) {
+            n.put("storage", request.train().storage().id());
         }
         return n;
     }
