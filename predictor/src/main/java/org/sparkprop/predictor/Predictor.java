@@ -63,6 +63,14 @@ public final class Predictor {
         return model.schema().featureNames();
     }
 
+    /**
+     * The column of sample weights the model was trained with, or null: not a feature, so a caller that maps a
+     * record's columns to {@link #featureNames()} leaves it out.
+     */
+    public String weightColumn() {
+        return model.schema().weightColumn();
+    }
+
     /** What the outputs mean. */
     public OutputKind kind() {
         return model.schema().kind();

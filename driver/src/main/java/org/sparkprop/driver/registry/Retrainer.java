@@ -218,7 +218,9 @@ public final class Retrainer {
         if (!champion.schema().classes().equals(train.schema().classes())) {
             return "the data's classes are " + train.schema().classes() + ", the model's " + champion.schema().classes();
         }
-        if (!champion.schema().equals(train.schema())) {
+        // The weight column decides how rows count, not what the network reads: a champion trained without it (or
+        // before models recorded it, format version 2) warm-starts a weighted run.
+        if (!champion.schema().withWeightColumn(null).equals(train.schema().withWeightColumn(null))) {
             return "the data's schema " + ModelJson.toJson(train.schema()) + " differs from the model's " + ModelJson.toJson(champion.schema());
         }
         if (!champion.topology().equals(topology)) {
