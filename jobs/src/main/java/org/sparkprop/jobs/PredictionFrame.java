@@ -5,7 +5,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.Partition;
@@ -19,12 +18,14 @@ import org.apache.spark.rdd.PartitionGroup;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.driver.HadoopFiles;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.driver.data.FrameInput;
@@ -37,7 +38,7 @@ import scala.Option;
  * predict's Parquet output: the input columns to keep, then the prediction columns of {@link PredictCommand#columnNames}
  * with the values of {@link PredictCommand#values} (the CSV output's, typed), one row per input row in input order,
  * in one Parquet file. The forward passes run on the executors, partition by partition; the rows are then written
- * by one task that takes the partitions in order, into a hidden sibling directory renamed into place at the end,
+ * by one task that takes the partitions in order, into a sibling directory renamed into place at the end,
  * so the output path holds either nothing (or its old content) or every row.
  */
 final class PredictionFrame {
@@ -87,7 +88,8 @@ final class PredictionFrame {
                     : kept.javaRDD().zipPartitions(outputs, new KeptRows(schema, width));
             JavaRDD<Row> oneInOrder = rows.rdd().coalesce(1, false, Option.apply(new InOrder()), null).toJavaRDD();
             writeAtomically(sc, output, overwrite,
-                    temporary -> SparkSession.builder().sparkContext(sc.sc()).getOrCreate().createDataFrame(oneInOrder, rowType).write().parquet(temporary));
+                    temporary -> SparkSession.builder().sparkContext(sc.sc()).getOrCreate().createDataFrame(oneInOrder, rowType).write()
+                            .mode(SaveMode.Overwrite).parquet(temporary));
         } finally {
             outputs.unpersist(false);
             weights.destroy();
@@ -102,42 +104,18 @@ final class PredictionFrame {
         return value instanceof Integer ? DataTypes.IntegerType : DataTypes.FloatType;
     }
 
-    /** Writes through {@code writer} into a hidden sibling directory of {@code output}, then renames it into place. */
+    /**
+     * Writes through {@code writer} into a sibling directory of {@code output}, which is then renamed into place
+     * ({@link HadoopFiles#writeDirectoryAtomically}); Spark's writer replaces the empty directory it is given.
+     */
     private static void writeAtomically(JavaSparkContext sc, String output, boolean overwrite, java.util.function.Consumer<String> writer) {
         Path target = new Path(output);
-        Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
-        Path aside = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
-        FileSystem fs;
         try {
-            fs = target.getFileSystem(sc.hadoopConfiguration());
-        } catch (IOException e) {
-            throw new UserException("cannot open the file system of " + output + ": " + e.getMessage(), e);
-        }
-        try {
-            writer.accept(temporary.toString());
-            boolean replacing = fs.exists(target);
-            if (replacing) {
-                if (!overwrite) {
-                    throw new UserException("output " + output + " already exists; pass --overwrite to replace it");
-                }
-                if (!fs.rename(target, aside)) {
-                    throw new UserException("cannot move the old " + output + " aside to " + aside);
-                }
-            }
-            if (!fs.rename(temporary, target)) {
-                throw new UserException("cannot rename " + temporary + " to " + output);
-            }
-            if (replacing) {
-                fs.delete(aside, true);
-            }
+            FileSystem fs = HadoopFiles.withoutChecksums(target.getFileSystem(sc.hadoopConfiguration()));
+            HadoopFiles.writeDirectoryAtomically(fs, fs.makeQualified(target), overwrite, "output", HadoopFiles.alreadyExists("output", output),
+                    temporary -> writer.accept(temporary.toString()));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("writing " + output, e);
-        } finally {
-            try {
-                fs.delete(temporary, true);
-            } catch (IOException ignored) {
-                // Best effort: the rename consumed it, or the failure being reported matters more.
-            }
         }
     }
 

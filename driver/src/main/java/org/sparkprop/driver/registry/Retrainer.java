@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.hadoop.fs.FileStatus;
@@ -32,6 +31,7 @@ import org.sparkprop.driver.train.TrainListener;
 import org.sparkprop.driver.train.TrainResult;
 import org.sparkprop.driver.train.Trainer;
 import org.sparkprop.kernels.Topology;
+import org.sparkprop.predictor.Json;
 import org.sparkprop.predictor.ModelFormat;
 import org.sparkprop.predictor.Sha256;
 
@@ -44,7 +44,7 @@ import org.sparkprop.predictor.Sha256;
  */
 public final class Retrainer {
     private static final Logger LOG = LoggerFactory.getLogger("org.sparkprop");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** Published, or rejected by the gate. */
     public enum Decision {
@@ -268,7 +268,7 @@ public final class Retrainer {
         n.put("fromScratch", request.fromScratch());
         n.put("parent", parent == null ? 0 : parent);
         try {
-            return HexFormat.of().formatHex(Sha256.digest().digest(JSON.writeValueAsBytes(n))).substring(0, 32);
+            return Sha256.hex(JSON.writeValueAsBytes(n)).substring(0, 32);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
