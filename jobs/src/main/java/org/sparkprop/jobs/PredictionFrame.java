@@ -29,14 +29,16 @@ import org.sparkprop.driver.HadoopFiles;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.driver.data.FrameInput;
-import org.sparkprop.driver.data.Schema;
 import org.sparkprop.driver.eval.Predictor;
 import org.sparkprop.driver.model.Model;
+import org.sparkprop.driver.model.ModelJson;
+import org.sparkprop.predictor.ModelSchema;
+import org.sparkprop.predictor.PredictionColumns;
 import scala.Option;
 
 /**
- * predict's Parquet output: the input columns to keep, then the prediction columns of {@link PredictCommand#columnNames}
- * with the values of {@link PredictCommand#values} (the CSV output's, typed), one row per input row in input order,
+ * predict's Parquet output: the input columns to keep, then the prediction columns of {@link PredictionColumns#names}
+ * with the values of {@link PredictionColumns#values} (the CSV output's, typed), one row per input row in input order,
  * in one Parquet file. The forward passes run on the executors, partition by partition; the rows are then written
  * by one task that takes the partitions in order, into a sibling directory renamed into place at the end,
  * so the output path holds either nothing (or its old content) or every row.
@@ -53,7 +55,7 @@ final class PredictionFrame {
      */
     static long write(JavaSparkContext sc, Model model, Dataset data, FrameInput keepFrom, List<String> keep, String output,
                       boolean overwrite) {
-        Schema schema = model.schema();
+        ModelSchema schema = ModelJson.toModelSchema(model.schema());
         List<StructField> fields = new ArrayList<>();
         org.apache.spark.sql.Dataset<Row> kept = null;
         if (keepFrom != null) {
@@ -68,8 +70,8 @@ final class PredictionFrame {
             }
             kept = frame.select(keep.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new));
         }
-        List<String> predicted = PredictCommand.columnNames(schema);
-        Object[] sample = PredictCommand.values(schema, new double[schema.outputs()], 0, schema.outputs());
+        List<String> predicted = PredictionColumns.names(schema);
+        Object[] sample = PredictionColumns.values(schema, new double[schema.outputs()], 0);
         for (int i = 0; i < predicted.size(); i++) {
             if (keep.contains(predicted.get(i))) {
                 throw new UserException("--keep-cols: column '" + predicted.get(i) + "' would clash with the prediction column of that name");
@@ -122,10 +124,10 @@ final class PredictionFrame {
     /** Prediction rows of one block (runs on an executor). */
     private static final class Rows implements FlatMapFunction<double[], Row> {
         private static final long serialVersionUID = 1L;
-        private final Schema schema;
+        private final ModelSchema schema;
         private final int width;
 
-        Rows(Schema schema, int width) {
+        Rows(ModelSchema schema, int width) {
             this.schema = schema;
             this.width = width;
         }
@@ -134,7 +136,7 @@ final class PredictionFrame {
         public Iterator<Row> call(double[] out) {
             List<Row> rows = new ArrayList<>(out.length / width);
             for (int offset = 0; offset < out.length; offset += width) {
-                rows.add(RowFactory.create(PredictCommand.values(schema, out, offset, width)));
+                rows.add(RowFactory.create(PredictionColumns.values(schema, out, offset)));
             }
             return rows.iterator();
         }
@@ -143,10 +145,10 @@ final class PredictionFrame {
     /** One DataFrame partition's kept columns beside its block's predictions, row for row (runs on an executor). */
     private static final class KeptRows implements FlatMapFunction2<Iterator<Row>, Iterator<double[]>, Row> {
         private static final long serialVersionUID = 1L;
-        private final Schema schema;
+        private final ModelSchema schema;
         private final int width;
 
-        KeptRows(Schema schema, int width) {
+        KeptRows(ModelSchema schema, int width) {
             this.schema = schema;
             this.width = width;
         }
@@ -160,7 +162,7 @@ final class PredictionFrame {
                     throw new IllegalStateException("the input's partition has fewer rows than were read for prediction");
                 }
                 Row row = kept.next();
-                Object[] predicted = PredictCommand.values(schema, out, offset, width);
+                Object[] predicted = PredictionColumns.values(schema, out, offset);
                 Object[] values = new Object[row.size() + predicted.length];
                 for (int i = 0; i < row.size(); i++) {
                     values[i] = row.get(i);

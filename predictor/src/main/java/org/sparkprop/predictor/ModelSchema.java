@@ -16,7 +16,7 @@ import java.util.List;
  *                     never a feature; evaluation weighs rows by it where the data still hold it, prediction skips it
  */
 public record ModelSchema(int numFeatures, List<String> featureNames, List<String> labelColumns, OutputKind kind,
-                          List<String> classes, int outputs, String weightColumn) {
+                          List<String> classes, int outputs, String weightColumn) implements java.io.Serializable {
 
     public ModelSchema {
         if (numFeatures < 1) {

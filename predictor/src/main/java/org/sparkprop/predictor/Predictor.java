@@ -91,7 +91,7 @@ public final class Predictor {
         return model.modelSha256();
     }
 
-    /** The model as read. */
+    /** The model as read; its schema gives {@link PredictionColumns} the columns {@code sparkprop predict} writes. */
     public ModelFile model() {
         return model;
     }
@@ -159,12 +159,7 @@ public final class Predictor {
         double[] values = java.util.Arrays.copyOfRange(outputs, r * k, (r + 1) * k);
         return switch (kind()) {
             case CLASSES -> {
-                int best = 0;
-                for (int c = 1; c < k; c++) {
-                    if (values[c] > values[best]) {
-                        best = c;
-                    }
-                }
+                int best = PredictionColumns.argmax(values, 0, k);
                 yield new Prediction(OutputKind.CLASSES, classes().get(best), best, values);
             }
             case BINARY -> {

@@ -55,6 +55,20 @@ class PredictorTest {
     }
 
     @Test
+    void predictionColumnsAreTheClassThenOneProbabilityPerClass() {
+        Predictor predictor = Predictor.load(FIXTURES.resolve("v3-iris-weighted"));
+        ModelSchema schema = predictor.model().schema();
+        assertEquals(List.of("prediction", "p_setosa", "p_versicolor", "p_virginica"), PredictionColumns.names(schema));
+        assertEquals("prediction,p_setosa,p_versicolor,p_virginica", PredictionColumns.csvHeader(schema));
+        float[] row = {6.7f, 3.0f, 5.2f, 2.3f};
+        Prediction p = predictor.predict(row);
+        StringBuilder line = new StringBuilder();
+        PredictionColumns.csvLine(schema, predictor.outputs(row, 1), 0, line);
+        assertEquals(p.label() + "," + (float) p.value(0) + "," + (float) p.value(1) + "," + (float) p.value(2), line.toString());
+        assertEquals("\"a,\"\"b\"\"\"", PredictionColumns.csv("a,\"b\""), "CSV quoting of a class label");
+    }
+
+    @Test
     void aRowOfTheWrongWidthIsRefused() {
         Predictor predictor = Predictor.load(FIXTURES.resolve("v2-iris-like"));
         assertEquals("row 0 has 3 features; the model reads 4",
