@@ -54,6 +54,50 @@ class PredictorTest {
         }
     }
 
+    /**
+     * Dropout is training-only: the v3 fixture records dropout 0.2, and its predictions are the whole network's,
+     * unscaled, as a plain forward pass in double computes them from the weights (element (o, i) of layer l at
+     * weightOffset(l) + o + i·out, then the biases); dropping a fifth of the hidden units, or scaling the rest by 1.25,
+     * would be far outside float's tolerance.
+     */
+    @Test
+    void aModelTrainedWithDropoutPredictsWithTheWholeNetwork() {
+        Predictor predictor = Predictor.load(FIXTURES.resolve("v3-iris-weighted"));
+        assertEquals("0.2", predictor.model().training().get("dropout").asText());
+        double[] w = predictor.model().weights();
+        float[][] rows = {{5.1f, 3.5f, 1.4f, 0.2f}, {6.7f, 3.0f, 5.2f, 2.3f}, {-1, 2, 0.5f, 3}};
+        for (float[] row : rows) {
+            double[] hidden = new double[5];
+            for (int o = 0; o < 5; o++) {
+                double z = w[4 * 5 + o];
+                for (int i = 0; i < 4; i++) {
+                    z += w[o + i * 5] * row[i];
+                }
+                hidden[o] = Math.tanh(z);
+            }
+            int second = 4 * 5 + 5;
+            double[] logits = new double[3];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int o = 0; o < 3; o++) {
+                logits[o] = w[second + 5 * 3 + o];
+                for (int i = 0; i < 5; i++) {
+                    logits[o] += w[second + o + i * 3] * hidden[i];
+                }
+                max = Math.max(max, logits[o]);
+            }
+            double sum = 0;
+            for (int o = 0; o < 3; o++) {
+                logits[o] = Math.exp(logits[o] - max);
+                sum += logits[o];
+            }
+            Prediction p = predictor.predict(row);
+            for (int o = 0; o < 3; o++) {
+                assertEquals(logits[o] / sum, p.value(o), 1e-5, "output " + o + " of " + java.util.Arrays.toString(row));
+            }
+            assertEquals(p, predictor.predict(row), "the same row predicts the same, with no mask drawn");
+        }
+    }
+
     @Test
     void predictionColumnsAreTheClassThenOneProbabilityPerClass() {
         Predictor predictor = Predictor.load(FIXTURES.resolve("v3-iris-weighted"));
