@@ -53,7 +53,7 @@ public final class PredictionColumns {
         return switch (schema.kind()) {
             case CLASSES -> {
                 Object[] v = new Object[1 + outputs];
-                v[0] = schema.classes().get(argmax(out, offset, outputs));
+                v[0] = schema.classes().get(Prediction.mostProbable(out, offset, outputs));
                 for (int k = 0; k < outputs; k++) {
                     v[1 + k] = (float) out[offset + k];
                 }
@@ -97,16 +97,5 @@ public final class PredictionColumns {
             return field;
         }
         return '"' + field.replace("\"", "\"\"") + '"';
-    }
-
-    /** Index of the largest of {@code values[offset .. offset + count)}; the first one on ties. */
-    static int argmax(double[] values, int offset, int count) {
-        int best = 0;
-        for (int k = 1; k < count; k++) {
-            if (values[offset + k] > values[offset + best]) {
-                best = k;
-            }
-        }
-        return best;
     }
 }

@@ -159,7 +159,7 @@ public final class Predictor {
         double[] values = java.util.Arrays.copyOfRange(outputs, r * k, (r + 1) * k);
         return switch (kind()) {
             case CLASSES -> {
-                int best = PredictionColumns.argmax(values, 0, k);
+                int best = Prediction.mostProbable(values, 0, k);
                 yield new Prediction(OutputKind.CLASSES, classes().get(best), best, values);
             }
             case BINARY -> {
