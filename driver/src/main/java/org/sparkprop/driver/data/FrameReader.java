@@ -245,7 +245,7 @@ public final class FrameReader {
         }
         // Several outputs from one Vector column: like LibSVM's multi-label rows, no label column per output.
         List<String> labelColumns = outputs > 1 && (kind == LabelKind.REGRESSION || kind == LabelKind.MULTILABEL) ? List.of() : List.of(columns.label());
-        return new Schema(numFeatures, featureNames, labelColumns, kind, classes, outputs);
+        return new Schema(numFeatures, featureNames, labelColumns, kind, classes, outputs, columns.weight());
     }
 
     /**

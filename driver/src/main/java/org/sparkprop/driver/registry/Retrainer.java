@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.hadoop.fs.FileStatus;
@@ -33,6 +32,7 @@ import org.sparkprop.driver.train.TrainListener;
 import org.sparkprop.driver.train.TrainResult;
 import org.sparkprop.driver.train.Trainer;
 import org.sparkprop.kernels.Topology;
+import org.sparkprop.predictor.Json;
 import org.sparkprop.predictor.ModelFormat;
 import org.sparkprop.predictor.Sha256;
 
@@ -45,7 +45,7 @@ import org.sparkprop.predictor.Sha256;
  */
 public final class Retrainer {
     private static final Logger LOG = LoggerFactory.getLogger("org.sparkprop");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** Published, or rejected by the gate. */
     public enum Decision {
@@ -219,7 +219,9 @@ public final class Retrainer {
         if (!champion.schema().classes().equals(train.schema().classes())) {
             return "the data's classes are " + train.schema().classes() + ", the model's " + champion.schema().classes();
         }
-        if (!champion.schema().equals(train.schema())) {
+        // The weight column decides how rows count, not what the network reads: a champion trained without it (or
+        // before models recorded it, format version 2) warm-starts a weighted run.
+        if (!champion.schema().withWeightColumn(null).equals(train.schema().withWeightColumn(null))) {
             return "the data's schema " + ModelJson.toJson(train.schema()) + " differs from the model's " + ModelJson.toJson(champion.schema());
         }
         if (!champion.topology().equals(topology)) {
@@ -273,7 +275,7 @@ public final class Retrainer {
         n.put("fromScratch", request.fromScratch());
         n.put("parent", parent == null ? 0 : parent);
         try {
-            return HexFormat.of().formatHex(Sha256.digest().digest(JSON.writeValueAsBytes(n))).substring(0, 32);
+            return Sha256.hex(JSON.writeValueAsBytes(n)).substring(0, 32);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
