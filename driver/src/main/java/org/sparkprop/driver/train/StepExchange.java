@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.kernels.Dropout;
 import org.sparkprop.kernels.Network;
+import org.sparkprop.kernels.Precision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,8 @@ public interface StepExchange extends AutoCloseable {
     /** The exchange {@link Exchange#choose} picks for these blocks, opened, with its choice logged. */
     static StepExchange open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows,
                              BatchPlan plan) {
-        Exchange.Choice choice = Exchange.choose(sc, blocks.getNumPartitions());
+        int parameters = network.topology().parameterCount();
+        Exchange.Choice choice = Exchange.choose(sc, blocks.getNumPartitions(), RpcChannel.messageBytes(parameters, network.precision() == Precision.FLOAT ? Float.BYTES : Double.BYTES));
         if (choice.fellBack()) {
             LOG.warn("exchange: {} ({})", choice.exchange().id(), choice.why());
         } else {
@@ -32,13 +34,10 @@ public interface StepExchange extends AutoCloseable {
     }
 
     /**
-     * The per-epoch exchange, whatever {@value Exchange#SETTING} says (for {@code bench}, which times both ways):
-     * local mode, with a task slot for every partition of {@code blocks}.
+     * The per-epoch exchange, whatever {@value Exchange#SETTING} says (for {@code bench}, which times both ways): it
+     * needs a task slot for every partition of {@code blocks}.
      */
     static StepExchange perEpoch(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, BatchPlan plan) {
-        if (!sc.sc().isLocal()) {
-            throw new IllegalArgumentException("the per-epoch exchange needs Spark's local mode; the master is " + sc.master());
-        }
         return new EpochStage(sc, blocks, network, seed, Dropout.NONE, maxRows, plan);
     }
 
