@@ -125,7 +125,7 @@ final class Deploy {
         ObjectNode json = (ObjectNode) read(model.resolve("model.json"));
         assertTrue(json.has("createdAt"), "model.json has createdAt");
         json.remove("createdAt");
-        // How the steps travelled: per-epoch in local mode, per-step on a cluster; the weights are the same to the bit.
+        // How the steps travelled (per-epoch or per-step): the weights are the same to the bit.
         JsonNode data = json.path("training").path("data");
         assertTrue(data.has("exchange"), "model.json records the exchange");
         ((ObjectNode) data).remove("exchange");
