@@ -15,8 +15,8 @@ import scala.runtime.AbstractFunction1;
 /**
  * One partition's task in a per-epoch stage (barrier mode): until the driver ends the stretch, it waits for the next
  * step on its {@link TaskChannel} (in local mode the run's {@link EpochChannel} in memory, else {@link RpcChannel}
- * through Spark's RPC environment), computes its partition's share as {@link StepTask} does, and deposits it. A task of a rerun stage asks the channel which step is current
- * and continues from there. Its output is empty: the stage exists for the exchange, and writes to a shuffle only
+ * through Spark's RPC environment), computes its partition's share as {@link StepTask} does, and deposits it. A task
+ * of a rerun stage asks the channel which step is current and continues from there. Its output is empty: the stage exists for the exchange, and writes to a shuffle only
  * so that Spark reruns it after a failure (a failed barrier result stage is not rerun).
  */
 final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2<Integer, Integer>>> implements java.io.Serializable {

@@ -12,6 +12,8 @@ import org.apache.spark.rpc.RpcEndpointRef;
 import org.apache.spark.rpc.RpcEnv;
 import org.apache.spark.rpc.ThreadSafeRpcEndpoint;
 import org.apache.spark.util.RpcUtils;
+import org.sparkprop.kernels.Network;
+import org.sparkprop.kernels.Precision;
 import scala.PartialFunction;
 import scala.concurrent.Await;
 import scala.concurrent.Future;
@@ -36,6 +38,8 @@ import scala.util.Try;
 final class RpcChannel implements ThreadSafeRpcEndpoint {
     /** The reply that ends a task's stretch. */
     private static final long[] FINISHED = {-1};
+    /** How long a task waits for a reply before it looks at its kill flag again. */
+    private static final Duration TASK_POLL = Duration.create(EpochChannel.TASK_POLL_MILLIS, "ms");
 
     private final RpcEnv rpcEnv;
     private final EpochChannel channel;
@@ -65,9 +69,9 @@ final class RpcChannel implements ThreadSafeRpcEndpoint {
         return new RpcChannel(SparkEnv.get().rpcEnv(), channel);
     }
 
-    /** The bytes of one ask carrying {@code weights}-sized arrays each way: for sizing checks. */
-    static long messageBytes(int parameters, int bytesPerParameter) {
-        return Deposit.HEADER + (long) parameters * bytesPerParameter;
+    /** About the bytes of one step's message each way for {@code network}: a deposit, or the weights and their header. */
+    static long messageBytes(Network<?> network) {
+        return Deposit.HEADER + (long) network.topology().parameterCount() * (network.precision() == Precision.FLOAT ? Float.BYTES : Double.BYTES);
     }
 
     @Override
@@ -184,7 +188,7 @@ final class RpcChannel implements ThreadSafeRpcEndpoint {
             }
             while (!reply.isCompleted()) {
                 try {
-                    Await.ready(reply, Duration.create(EpochChannel.TASK_POLL_MILLIS, "ms"));
+                    Await.ready(reply, TASK_POLL);
                 } catch (java.util.concurrent.TimeoutException e) {
                     // look at the kill flag, and wait on
                 }

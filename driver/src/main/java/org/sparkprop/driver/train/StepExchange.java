@@ -5,7 +5,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.kernels.Dropout;
 import org.sparkprop.kernels.Network;
-import org.sparkprop.kernels.Precision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +20,7 @@ public interface StepExchange extends AutoCloseable {
     /** The exchange {@link Exchange#choose} picks for these blocks, opened, with its choice logged. */
     static StepExchange open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows,
                              BatchPlan plan) {
-        int parameters = network.topology().parameterCount();
-        Exchange.Choice choice = Exchange.choose(sc, blocks.getNumPartitions(), RpcChannel.messageBytes(parameters, network.precision() == Precision.FLOAT ? Float.BYTES : Double.BYTES));
+        Exchange.Choice choice = Exchange.choose(sc, blocks.getNumPartitions(), RpcChannel.messageBytes(network));
         if (choice.fellBack()) {
             LOG.warn("exchange: {} ({})", choice.exchange().id(), choice.why());
         } else {
