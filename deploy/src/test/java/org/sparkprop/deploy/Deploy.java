@@ -75,8 +75,13 @@ final class Deploy {
 
     /** Trains {@link #TRAIN} in local[2] through deploy/bin/spark-submit: the model the clusters must match. */
     static Path trainLocally(int epochs, Path output) {
+        return trainLocally(train(epochs, output), output);
+    }
+
+    /** Trains with {@code appArgs} (which write to {@code output}) in local[2] through deploy/bin/spark-submit. */
+    static Path trainLocally(List<String> appArgs, Path output) {
         Command local = Command.run(output.resolveSibling(output.getFileName() + ".log"), env(),
-                sparkSubmit(List.of("--master", "local[2]"), train(epochs, output)));
+                sparkSubmit(List.of("--master", "local[2]"), appArgs));
         assertEquals(0, local.process.exitValue(), local.tail());
         return output;
     }

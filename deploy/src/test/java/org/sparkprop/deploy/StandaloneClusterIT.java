@@ -39,8 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
     static final int EPOCHS = 4;
-    /** Long enough (200 steps) to kill an executor in the middle. */
-    static final int LONG_EPOCHS = 20;
+    /** Long enough (600 steps, one barrier stage without validation data) to kill an executor in the middle. */
+    static final int LONG_EPOCHS = 60;
     static final Path DIR = Deploy.WORK.resolve("standalone-cluster");
 
     static final String EXCHANGE = "spark.sparkprop.exchange";
@@ -52,6 +52,14 @@ class StandaloneClusterIT {
     static void startClusterAndTrainLocally() {
         cluster = Cluster.start(DIR, 2, null);
         reference = Deploy.trainLocally(EPOCHS, DIR.resolve("model-local"));
+    }
+
+    /** {@code args} less --validation and its path. */
+    static List<String> withoutValidation(List<String> args) {
+        List<String> kept = new ArrayList<>(args);
+        int at = kept.indexOf("--validation");
+        kept.subList(at, at + 2).clear();
+        return kept;
     }
 
     /** The exchange that model.json records. */
@@ -130,11 +138,13 @@ class StandaloneClusterIT {
     @Test
     @Order(5)
     void anExecutorKilledMidTrainingChangesNothing() {
-        Path expected = Deploy.trainLocally(LONG_EPOCHS, DIR.resolve("model-local-long"));
+        // without validation data the run's 200 steps are one barrier stage, so the kill lands inside it
+        Path expected = Deploy.trainLocally(withoutValidation(train(LONG_EPOCHS, DIR.resolve("model-local-long"))), DIR.resolve("model-local-long"));
         Path model = DIR.resolve("model-executor-killed");
-        Command run = Command.start(DIR.resolve("executor-killed.log"), cluster.submitEnv(), sparkSubmit(SMALL, train(LONG_EPOCHS, model)));
+        Command run = Command.start(DIR.resolve("executor-killed.log"), cluster.submitEnv(),
+                sparkSubmit(SMALL, withoutValidation(train(LONG_EPOCHS, model))));
         run.awaitOutput("epoch 1/" + LONG_EPOCHS + " ");
-        assertTrue(run.output().contains("exchange: per-epoch ("), "a barrier stage per epoch, the steps through Spark's RPC environment\n" + run.tail());
+        assertTrue(run.output().contains("exchange: per-epoch ("), "a barrier stage for the run, the steps through Spark's RPC environment\n" + run.tail());
         List<ProcessHandle> executors = cluster.executors();
         assertEquals(2, executors.size(), "executors of the running application: " + executors);
         ProcessHandle victim = executors.get(0);
