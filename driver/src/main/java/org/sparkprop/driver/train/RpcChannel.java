@@ -31,7 +31,8 @@ import scala.util.Try;
  * <p>One message each way per step and task. A task asks with its deposit of step t (its first ask deposits nothing),
  * and the endpoint replies when the driver has published the task's next step (at once if it is published already):
  * {step, epoch, first row, end row} and the weights. A reply to a task that has nothing to do waits, in the endpoint's
- * list, for the driver's next publish or the stretch's end; nothing polls or sleeps. Messages are byte arrays and
+ * list, for the driver's next publish or the stretch's end: nothing polls for it or sleeps (a waiting task wakes on
+ * the reply, and looks at its kill flag every 20 ms meanwhile). Messages are byte arrays and
  * long arrays only, so that the RPC environment's Java serialization never needs sparkprop's classes (which a netty
  * thread's class loader may not see). The weights are encoded once per step; each reply copies those bytes.
  */
