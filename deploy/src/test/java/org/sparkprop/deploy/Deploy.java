@@ -75,8 +75,13 @@ final class Deploy {
 
     /** Trains {@link #TRAIN} in local[2] through deploy/bin/spark-submit: the model the clusters must match. */
     static Path trainLocally(int epochs, Path output) {
+        return trainLocally(train(epochs, output), output);
+    }
+
+    /** Trains with {@code appArgs} (which write to {@code output}) in local[2] through deploy/bin/spark-submit. */
+    static Path trainLocally(List<String> appArgs, Path output) {
         Command local = Command.run(output.resolveSibling(output.getFileName() + ".log"), env(),
-                sparkSubmit(List.of("--master", "local[2]"), train(epochs, output)));
+                sparkSubmit(List.of("--master", "local[2]"), appArgs));
         assertEquals(0, local.process.exitValue(), local.tail());
         return output;
     }
@@ -125,7 +130,7 @@ final class Deploy {
         ObjectNode json = (ObjectNode) read(model.resolve("model.json"));
         assertTrue(json.has("createdAt"), "model.json has createdAt");
         json.remove("createdAt");
-        // How the steps travelled: per-epoch in local mode, per-step on a cluster; the weights are the same to the bit.
+        // How the steps travelled (per-epoch or per-step): the weights are the same to the bit.
         JsonNode data = json.path("training").path("data");
         assertTrue(data.has("exchange"), "model.json records the exchange");
         ((ObjectNode) data).remove("exchange");

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A cluster started by deploy/bin/spark-cluster with SPARKPROP_SECRET set: authentication on and RPC encryption
- * with AES-GCM. Training through it gives the local model; a worker or an application with another secret is
- * refused, and the master's log says why.
+ * with AES-GCM. Training through it gives the local model (per epoch: two one-core workers, a task slot for each
+ * partition, so every step's weights and gradients are messages through the encrypted RPC connections); a worker or
+ * an application with another secret is refused, and the master's log says why.
  */
 @Tag("cluster")
 class SecuredClusterIT {
@@ -44,7 +45,7 @@ class SecuredClusterIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = Cluster.start(DIR, 1, SECRET);
+        cluster = Cluster.start(DIR, 2, SECRET);
         // Spark gives up on an unreachable master after three tries of 20 s; this runs meanwhile.
         wrongSecretApp = Command.start(DIR.resolve("wrong-secret-app.log"), cluster.submitEnv(),
                 sparkSubmit(List.of("--name", "wrong-secret-app", "--conf", "spark.authenticate.secret=" + WRONG_SECRET),
@@ -79,6 +80,7 @@ class SecuredClusterIT {
         Path model = DIR.resolve("model-client");
         Command run = Command.run(DIR.resolve("client.log"), cluster.submitEnv(), sparkSubmit(SMALL, train(EPOCHS, model)));
         assertEquals(0, run.process.exitValue(), run.tail());
+        assertTrue(run.output().contains("exchange: per-epoch ("), run.tail());
         assertSameModel(reference, model);
         Properties conf = new Properties();
         try (Reader in = Files.newBufferedReader(cluster.dir.resolve("client-conf/spark-defaults.conf"))) {

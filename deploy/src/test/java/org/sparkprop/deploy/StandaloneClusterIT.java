@@ -31,16 +31,19 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>Runs are deterministic: each partition's rows and their order follow from the data and the seed, and the
  * driver sums the partitions' results in partition order. So a model trained on the cluster must equal the
- * local[2] model with the same seed and partitions bit for bit, whichever JVM computed which partition and
- * however often a task was retried.
+ * local[2] model with the same seed and partitions bit for bit, whichever JVM computed which partition, however
+ * often a task was retried, and whichever exchange carried the steps: per epoch (one barrier stage, the steps through
+ * sparkprop's endpoint in Spark's RPC environment; what auto picks here) or per step (a job each).
  */
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
     static final int EPOCHS = 4;
-    /** Long enough (200 steps) to kill an executor in the middle. */
-    static final int LONG_EPOCHS = 20;
+    /** Long enough (600 steps, one barrier stage without validation data) to kill an executor in the middle. */
+    static final int LONG_EPOCHS = 60;
     static final Path DIR = Deploy.WORK.resolve("standalone-cluster");
+
+    static final String EXCHANGE = "spark.sparkprop.exchange";
 
     static Cluster cluster;
     static Path reference;
@@ -49,6 +52,19 @@ class StandaloneClusterIT {
     static void startClusterAndTrainLocally() {
         cluster = Cluster.start(DIR, 2, null);
         reference = Deploy.trainLocally(EPOCHS, DIR.resolve("model-local"));
+    }
+
+    /** {@code args} less --validation and its path. */
+    static List<String> withoutValidation(List<String> args) {
+        List<String> kept = new ArrayList<>(args);
+        int at = kept.indexOf("--validation");
+        kept.subList(at, at + 2).clear();
+        return kept;
+    }
+
+    /** The exchange that model.json records. */
+    static String exchange(Path model) {
+        return Deploy.read(model.resolve("model.json")).path("training").path("data").path("exchange").asText();
     }
 
     @AfterAll
@@ -65,11 +81,42 @@ class StandaloneClusterIT {
         Command run = Command.run(DIR.resolve("client.log"), cluster.submitEnv(), sparkSubmit(SMALL, train(EPOCHS, model)));
         assertEquals(0, run.process.exitValue(), run.tail());
         assertTrue(run.output().contains("master " + cluster.masterUrl), run.tail());
+        assertTrue(run.output().contains("exchange: per-epoch (" + EXCHANGE + "=auto: on " + cluster.masterUrl + " through Spark's RPC environment"),
+                run.tail());
+        assertEquals("per-epoch", exchange(model));
         assertSameModel(reference, model);
     }
 
     @Test
     @Order(2)
+    void perStepOnTheClusterGivesThePerEpochModel() {
+        Path model = DIR.resolve("model-per-step");
+        List<String> sparkArgs = new ArrayList<>(SMALL);
+        sparkArgs.addAll(List.of("--conf", EXCHANGE + "=per-step"));
+        Command run = Command.run(DIR.resolve("per-step.log"), cluster.submitEnv(), sparkSubmit(sparkArgs, train(EPOCHS, model)));
+        assertEquals(0, run.process.exitValue(), run.tail());
+        assertTrue(run.output().contains("exchange: per-step (" + EXCHANGE + "=per-step)"), run.tail());
+        assertEquals("per-step", exchange(model));
+        assertSameModel(DIR.resolve("model-client"), model);
+        assertSameModel(reference, model);
+    }
+
+    @Test
+    @Order(3)
+    void tooFewTaskSlotsFallBackToPerStepAndSaySo() {
+        // 3 partitions, 2 workers of one core: a barrier stage could never start
+        Path model = DIR.resolve("model-three-partitions");
+        List<String> args = new ArrayList<>(train(EPOCHS, model));
+        args.set(args.indexOf("--partitions") + 1, "3");
+        Command run = Command.run(DIR.resolve("too-few-slots.log"), cluster.submitEnv(), sparkSubmit(SMALL, args));
+        assertEquals(0, run.process.exitValue(), run.tail());
+        assertTrue(run.output().contains("exchange: per-step (" + EXCHANGE + "=auto: per-epoch needs a task slot for each of the 3 partitions"
+                + " at once (barrier mode) and " + cluster.masterUrl + " has 2: one job per step)"), run.tail());
+        assertEquals("per-step", exchange(model));
+    }
+
+    @Test
+    @Order(4)
     void clusterModeGivesTheLocalModel() {
         Path model = DIR.resolve("model-cluster");
         List<String> sparkArgs = new ArrayList<>(List.of("--deploy-mode", "cluster"));
@@ -89,12 +136,15 @@ class StandaloneClusterIT {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     void anExecutorKilledMidTrainingChangesNothing() {
-        Path expected = Deploy.trainLocally(LONG_EPOCHS, DIR.resolve("model-local-long"));
+        // without validation data the run's 200 steps are one barrier stage, so the kill lands inside it
+        Path expected = Deploy.trainLocally(withoutValidation(train(LONG_EPOCHS, DIR.resolve("model-local-long"))), DIR.resolve("model-local-long"));
         Path model = DIR.resolve("model-executor-killed");
-        Command run = Command.start(DIR.resolve("executor-killed.log"), cluster.submitEnv(), sparkSubmit(SMALL, train(LONG_EPOCHS, model)));
+        Command run = Command.start(DIR.resolve("executor-killed.log"), cluster.submitEnv(),
+                sparkSubmit(SMALL, withoutValidation(train(LONG_EPOCHS, model))));
         run.awaitOutput("epoch 1/" + LONG_EPOCHS + " ");
+        assertTrue(run.output().contains("exchange: per-epoch ("), "a barrier stage for the run, the steps through Spark's RPC environment\n" + run.tail());
         List<ProcessHandle> executors = cluster.executors();
         assertEquals(2, executors.size(), "executors of the running application: " + executors);
         ProcessHandle victim = executors.get(0);
@@ -108,10 +158,11 @@ class StandaloneClusterIT {
         assertSameModel(expected, model);
         // The lost executor was replaced: the application has a third executor folder.
         assertTrue(cluster.executorDirs(appId) >= 3, "executors started for " + appId + ": " + cluster.executorDirs(appId));
+        assertEquals("per-epoch", exchange(model));
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void stopEndsTheClusterAndItsExecutorsButNothingElse() {
         Command run = Command.start(DIR.resolve("stopped-mid-run.log"), cluster.submitEnv(), sparkSubmit(SMALL, train(1000, DIR.resolve("model-never"))));
         try {

@@ -431,28 +431,36 @@ final class BenchCommand implements Main.Command {
         double[] gradient = new double[topology.parameterCount()];
         int warmUp = Math.max(1, settings.steps() / 5);
         // local mode: per step as training ran before (in memory) and as on a cluster (broadcast and task results),
-        // and per epoch (one barrier stage, steps through the channel)
+        // and per epoch (one barrier stage, steps through the channel in memory); on a cluster, per step and, where
+        // there is a task slot for every partition, per epoch through Spark's RPC environment
         boolean local = sc.sc().isLocal();
+        boolean epochs = local || sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile()) >= rowsPerPartition.length;
         StepJob[] jobs = local
                 ? new StepJob[] {StepJob.open(sc, train.blocks(), network, SEED, plan.largestShare(), true),
                         StepJob.open(sc, train.blocks(), network, SEED, plan.largestShare(), false)}
                 : new StepJob[] {StepJob.open(sc, train.blocks(), network, SEED, plan.largestShare(), false)};
-        StepExchange perEpoch = local ? StepExchange.perEpoch(sc, train.blocks(), network, SEED, plan.largestShare(), plan) : null;
-        String[] names = local ? new String[] {"per step, in memory (local mode)", "per step, broadcast and task results (as on a cluster)",
-                "per epoch, through the channel (local mode)"} : new String[] {"per step, broadcast and task results"};
-        String[] keys = local ? new String[] {"per-step in memory", "per-step broadcast", "per-epoch"} : new String[] {"per-step broadcast"};
-        int ways = names.length;
+        StepExchange perEpoch = epochs ? StepExchange.perEpoch(sc, train.blocks(), network, SEED, plan.largestShare(), plan) : null;
+        List<String> names = new ArrayList<>(local ? List.of("per step, in memory (local mode)", "per step, broadcast and task results (as on a cluster)")
+                : List.of("per step, broadcast and task results"));
+        List<String> keys = new ArrayList<>(local ? List.of("per-step in memory", "per-step broadcast") : List.of("per-step broadcast"));
+        if (epochs) {
+            names.add(local ? "per epoch, through the channel (local mode)" : "per epoch, through Spark's RPC environment");
+            keys.add(local ? "per-epoch" : "per-epoch rpc");
+        }
+        int ways = names.size();
         int steps = settings.steps();
         double[] bare = new double[steps];
         double[][] step = new double[ways][steps];
         double[][] slowest = new double[ways][steps];
         double[][] overhead = new double[ways][steps];
         double[] channel = new double[local ? steps : 0];
+        double[] channelRpc = new double[steps];
         long epochStep = 0;
         try {
             // Rounds of ROUND_STEPS: the bare jobs and per-step ways take turns step by step; then a per-epoch stretch of
             // as many steps (its first, which waits for the stage's tasks to launch, untimed: the stage holds every
-            // task slot, so no other job can run inside it), then as many round trips of the channel alone.
+            // task slot, so no other job can run inside it), then as many round trips of the channel alone, in memory (local
+            // mode) and through Spark's RPC environment.
             int timed = 0;
             for (int round = -1; timed < steps; round++) {
                 boolean warm = round >= 0;
@@ -486,10 +494,16 @@ final class BenchCommand implements Main.Command {
                     } finally {
                         perEpoch.end(failed);
                     }
+                }
+                if (local) {
                     long[] trips = ChannelProbe.roundTrips(network, weights, rowsPerPartition.length, n + 1);
                     for (int k = 0; warm && k < n; k++) {
                         channel[timed + k] = trips[k + 1] / 1e6;
                     }
+                }
+                long[] trips = ChannelProbe.rpcRoundTrips(network, weights, rowsPerPartition.length, n + 1);
+                for (int k = 0; warm && k < n; k++) {
+                    channelRpc[timed + k] = trips[k + 1] / 1e6;
                 }
                 if (warm) {
                     timed += n;
@@ -514,7 +528,7 @@ final class BenchCommand implements Main.Command {
         ArrayNode waysJson = n.putArray("ways");
         for (int w = 0; w < ways; w++) {
             ObjectNode way = waysJson.addObject();
-            way.put("way", keys[w]);
+            way.put("way", keys.get(w));
             way.put("in_memory", w < jobs.length ? jobs[w].inMemory() : true);
             way.put("step_ms", median(step[w]));
             way.put("slowest_task_compute_ms", median(slowest[w]));
@@ -526,6 +540,8 @@ final class BenchCommand implements Main.Command {
             n.put("channel_round_trip_ms", median(channel));
             n.put("channel_round_trip_p10_ms", quantile(channel, 0.1));
         }
+        n.put("channel_rpc_round_trip_ms", median(channelRpc));
+        n.put("channel_rpc_round_trip_p10_ms", quantile(channelRpc, 0.1));
         // the storage figures come from Spark's status store, which listener events update after the jobs
         try {
             sc.sc().listenerBus().waitUntilEmpty(60_000);
@@ -542,7 +558,7 @@ final class BenchCommand implements Main.Command {
                 rowsPerPartition.length, steps, ROUND_STEPS));
         table.row("%-44s %9s ms", "bare job (runJob, a named no-op function)", fixed(median(bare), 2));
         for (int w = 0; w < ways; w++) {
-            table.row("training step, %s", names[w]);
+            table.row("training step, %s", names.get(w));
             table.row("  %-42s %9s ms", "step", fixed(median(step[w]), 2));
             table.row("  %-42s %9s ms", "its slowest task's compute", fixed(median(slowest[w]), 2));
             table.row("  %-42s %9s ms  = %s × the bare job (p10 %s ms)", "overhead (step − slowest task's compute)",
@@ -552,6 +568,8 @@ final class BenchCommand implements Main.Command {
             table.row("%-44s %9s ms  (p10 %s ms)", "the channel alone: weights out, gradients in", fixed(median(channel), 3),
                     fixed(quantile(channel, 0.1), 3));
         }
+        table.row("%-44s %9s ms  (p10 %s ms)", "the same through Spark's RPC env (loopback)", fixed(median(channelRpc), 3),
+                fixed(quantile(channelRpc, 0.1), 3));
         table.row("%-44s %,9d bytes = %s × the raw floats", "cached training blocks (Spark's storage info)", cached.memSize(),
                 fixed(cached.memSize() / (double) raw, 4));
         return n;

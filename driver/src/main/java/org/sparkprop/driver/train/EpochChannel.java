@@ -6,8 +6,9 @@ import org.apache.spark.TaskContext;
 import org.sparkprop.kernels.Network;
 
 /**
- * The per-epoch exchange's channel in local mode, where the barrier stage's tasks are threads of the driver's JVM:
- * weights and gradients pass through arrays allocated once per run, step by step.
+ * The per-epoch exchange's state on the driver, and its channel in local mode, where the barrier stage's tasks are
+ * threads of the driver's JVM: weights and gradients pass through arrays allocated once per run, step by step. On a
+ * cluster the tasks reach the same state through {@link RpcChannel}, the run's endpoint in Spark's RPC environment.
  *
  * <p>The protocol, one step t (t counts the run's steps): the driver writes the weights, then {@link #publish}es t;
  * each partition's task, waiting in {@link #awaitWork}, computes its share of step t into a buffer of its own and
@@ -17,25 +18,23 @@ import org.sparkprop.kernels.Network;
  * stale attempts still running, can neither add a gradient twice nor one computed from weights that changed under
  * them: the weights change only after every partition has deposited, the depositor's own share included.
  */
-final class EpochChannel {
+final class EpochChannel implements TaskChannel {
     private static final ConcurrentHashMap<Long, EpochChannel> OPEN = new ConcurrentHashMap<>();
     private static final AtomicLong IDS = new AtomicLong();
     /** How long a waiting task sleeps between looks at its task's kill flag. */
-    private static final long TASK_POLL_MILLIS = 20;
+    static final long TASK_POLL_MILLIS = 20;
+    /** {@link #work}'s answer while partition p has nothing to do yet. */
+    static final long WAIT = -2;
 
     final long id;
     final BatchPlan plan;
     /** θ in the compute type, written by the driver before it publishes a step. */
     final Object weights;
-    /** Each partition's Σ w·∂L/∂θ of the published step, in the compute type, as deposited. */
-    final Object[] gradients;
-    final double[] lossSums;
-    final long[] rows;
-    final double[] weightSums;
-    final long[] computeNanos;
+    /** Each partition's share of the published step, as deposited (the gradient in the compute type). */
+    final Deposit[] deposits;
 
-    private final int parameters;
-    private final Object lock = new Object();
+    /** Guards the fields below, and whatever the RPC endpoint does with them. */
+    final Object lock = new Object();
     /** Guarded by lock: the published step (-1 before the first), its epoch and step within the epoch. */
     private long published = -1;
     private int publishedEpoch;
@@ -45,21 +44,18 @@ final class EpochChannel {
     private int missing;
     /** Guarded by lock: true between stretches, when tasks return. */
     private boolean finished = true;
+    /** Guarded by lock: told of every publish and finish (the RPC endpoint's waiting tasks), or null. */
+    private Runnable onChange;
 
     private EpochChannel(Network<Object> network, BatchPlan plan, int partitions) {
         int parameters = network.topology().parameterCount();
         this.id = IDS.incrementAndGet();
-        this.parameters = parameters;
         this.plan = plan;
         this.weights = network.newArray(parameters);
-        this.gradients = new Object[partitions];
+        this.deposits = new Deposit[partitions];
         for (int p = 0; p < partitions; p++) {
-            gradients[p] = network.newArray(parameters);
+            deposits[p] = new Deposit(network.newArray(parameters));
         }
-        this.lossSums = new double[partitions];
-        this.rows = new long[partitions];
-        this.weightSums = new double[partitions];
-        this.computeNanos = new long[partitions];
         this.deposited = new long[partitions];
         java.util.Arrays.fill(deposited, -1);
     }
@@ -75,7 +71,7 @@ final class EpochChannel {
     static EpochChannel get(long id) {
         EpochChannel channel = OPEN.get(id);
         if (channel == null) {
-            throw new IllegalStateException("exchange channel " + id + " is not open in this JVM: the per-epoch exchange needs Spark's local mode");
+            throw new IllegalStateException("exchange channel " + id + " is not open in this JVM: the in-memory channel needs Spark's local mode");
         }
         return channel;
     }
@@ -83,6 +79,13 @@ final class EpochChannel {
     /** Channels open in this JVM (for tests: each run closes its own). */
     static int openCount() {
         return OPEN.size();
+    }
+
+    /** {@code listener} runs, under {@link #lock}, after every publish and finish. */
+    void onChange(Runnable listener) {
+        synchronized (lock) {
+            onChange = listener;
+        }
     }
 
     // ---- the driver's side
@@ -98,7 +101,7 @@ final class EpochChannel {
     void finish() {
         synchronized (lock) {
             finished = true;
-            lock.notifyAll();
+            changed();
         }
     }
 
@@ -108,8 +111,15 @@ final class EpochChannel {
             published = step;
             publishedEpoch = epoch;
             publishedStepInEpoch = stepInEpoch;
-            missing = gradients.length;
-            lock.notifyAll();
+            missing = deposits.length;
+            changed();
+        }
+    }
+
+    private void changed() {
+        lock.notifyAll();
+        if (onChange != null) {
+            onChange.run();
         }
     }
 
@@ -128,49 +138,70 @@ final class EpochChannel {
         }
     }
 
-    // ---- the tasks' side
+    // ---- the tasks' side, whichever transport
 
     /**
-     * The step partition {@code p} should compute next (its epoch and step within the epoch go into {@code where}),
-     * or -1 once the stretch is over. Waits for the driver; a task that Spark kills stops waiting.
-     *
-     * @param context the task's, or null for a thread that is no Spark task ({@link ChannelProbe})
-     * @param where   Modified: {epoch, step within the epoch}
+     * Without waiting (caller holds {@link #lock}): the step partition {@code p} should compute next, with
+     * {epoch, first row, end row} in {@code where}; -1 once the stretch is over; {@link #WAIT} while there is none yet.
      */
-    long awaitWork(int p, TaskContext context, int[] where) throws InterruptedException {
+    long work(int p, int[] where) {
+        if (finished) {
+            return -1;
+        }
+        if (published <= deposited[p]) {
+            return WAIT;
+        }
+        where[0] = publishedEpoch;
+        where[1] = plan.start(publishedStepInEpoch, p);
+        where[2] = plan.start(publishedStepInEpoch + 1, p);
+        return published;
+    }
+
+    /**
+     * Whether partition {@code p}'s share of {@code step} is taken (caller holds {@link #lock}): only for the published
+     * step, once per partition, within a stretch. The caller writes it into {@code deposits[p]} and then calls
+     * {@link #taken}.
+     */
+    boolean takes(int p, long step) {
+        return step == published && deposited[p] < step && !finished;
+    }
+
+    /** Partition {@code p}'s share of the published step is written (caller holds {@link #lock}). */
+    void taken(int p) {
+        deposited[p] = published;
+        if (--missing == 0) {
+            lock.notifyAll();
+        }
+    }
+
+    // ---- TaskChannel, in local mode
+
+    @Override
+    public long awaitWork(int p, TaskContext context, int[] where) throws InterruptedException {
         synchronized (lock) {
-            while (!finished && published <= deposited[p]) {
+            long step;
+            while ((step = work(p, where)) == WAIT) {
                 lock.wait(TASK_POLL_MILLIS);
                 if (context != null) {
                     context.killTaskIfInterrupted();
                 }
             }
-            if (finished) {
-                return -1;
-            }
-            where[0] = publishedEpoch;
-            where[1] = publishedStepInEpoch;
-            return published;
+            return step;
         }
     }
 
-    /**
-     * Partition {@code p}'s share of step {@code step}: its gradient (Not modified; copied) and sums. Ignored unless
-     * the step is the published one and the partition has not deposited it yet (another attempt did).
-     */
-    void deposit(int p, long step, Object gradient, double lossSum, long rowCount, double weightSum, long nanos) {
+    @Override
+    public Object weights() {
+        return weights;
+    }
+
+    /** Copies the share in, if {@link #takes} says so (another attempt may have deposited it). */
+    @Override
+    public void deposit(Deposit share) {
         synchronized (lock) {
-            if (step != published || deposited[p] >= step || finished) {
-                return;
-            }
-            System.arraycopy(gradient, 0, gradients[p], 0, parameters);
-            lossSums[p] = lossSum;
-            rows[p] = rowCount;
-            weightSums[p] = weightSum;
-            computeNanos[p] = nanos;
-            deposited[p] = step;
-            if (--missing == 0) {
-                lock.notifyAll();
+            if (takes(share.partition, share.step)) {
+                deposits[share.partition].copyFrom(share);
+                taken(share.partition);
             }
         }
     }

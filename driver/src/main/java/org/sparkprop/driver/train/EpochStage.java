@@ -25,12 +25,19 @@ import scala.runtime.BoxedUnit;
 import scala.util.Try;
 
 /**
- * The per-epoch exchange, driver side (local mode): a stretch of steps, one or more epochs, runs as one Spark stage
- * in barrier execution mode (every partition's {@link EpochTask} at once; Spark reruns them together if one fails),
- * submitted without waiting; each step passes through the run's {@link EpochChannel}. The stage writes an empty
- * shuffle read by a one-task job, because Spark reruns a failed barrier stage only when it is a shuffle's map stage.
+ * The per-epoch exchange, driver side: a stretch of steps, one or more epochs, runs as one Spark stage in barrier
+ * execution mode (every partition's {@link EpochTask} at once; Spark reruns them together if one fails), submitted
+ * without waiting; each step passes through the run's {@link EpochChannel}, which the tasks reach in memory in local
+ * mode and through the run's {@link RpcChannel} endpoint on a cluster (or where {@value #CHANNEL} is {@code rpc}).
+ * The stage writes an empty shuffle read by a one-task job, because Spark reruns a failed barrier stage only when it
+ * is a shuffle's map stage.
  */
 final class EpochStage implements StepExchange {
+    /**
+     * Spark setting (configuration, or a local property of the training thread): {@code rpc} sends local mode's
+     * per-epoch steps through Spark's RPC environment, as on a cluster, instead of memory (for tests and bench).
+     */
+    static final String CHANNEL = "spark.sparkprop.epochChannel";
     /** How long the driver waits for deposits before it looks at the stage's job again. */
     private static final long POLL_MILLIS = 50;
     private static final ClassTag<Integer> INT = ClassTag$.MODULE$.apply(Integer.class);
@@ -40,6 +47,8 @@ final class EpochStage implements StepExchange {
     private final Network<Object> network;
     private final EpochTask task;
     private final EpochChannel channel;
+    /** Null where the tasks reach the channel in memory. */
+    private final RpcChannel endpoint;
     private SimpleFutureAction<BoxedUnit> job;
 
     EpochStage(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows, BatchPlan plan) {
@@ -47,7 +56,16 @@ final class EpochStage implements StepExchange {
         this.blocks = blocks;
         this.network = network;
         this.channel = EpochChannel.open(network, plan, blocks.getNumPartitions());
-        this.task = new EpochTask(channel.id, network.topology(), network.precision(), seed, dropout, maxRows);
+        this.endpoint = overRpc(sc) ? RpcChannel.register(channel) : null;
+        this.task = new EpochTask(channel.id, endpoint == null ? null : endpoint.name, network.topology(), network.precision(), seed, dropout,
+                maxRows);
+    }
+
+    /** True where the tasks must reach the driver through Spark's RPC environment: off local mode, or asked to. */
+    static boolean overRpc(JavaSparkContext sc) {
+        String local = sc.getLocalProperty(CHANNEL);
+        String asked = local != null ? local : sc.getConf().get(CHANNEL, "memory");
+        return !sc.sc().isLocal() || asked.trim().equalsIgnoreCase("rpc");
     }
 
     @Override
@@ -83,18 +101,18 @@ final class EpochStage implements StepExchange {
         long rows = 0;
         double weightSum = 0;
         long slowest = 0;
-        for (int p = 0; p < channel.gradients.length; p++) {
-            lossSum += channel.lossSums[p];
-            rows += channel.rows[p];
-            weightSum += channel.weightSums[p];
-            slowest = Math.max(slowest, channel.computeNanos[p]);
+        Deposit[] deposits = channel.deposits;
+        for (Deposit d : deposits) {
+            lossSum += d.lossSum;
+            rows += d.rows;
+            weightSum += d.weightSum;
+            slowest = Math.max(slowest, d.computeNanos);
         }
-        Object[] gradients = channel.gradients;
         // each element summed over the partitions in partition order, as StepJob does
         Chunks.forEach(gradientSum.length, (from, to) -> {
             Arrays.fill(gradientSum, from, to, 0);
-            for (Object gradient : gradients) {
-                network.addTo(gradient, gradientSum, from, to);
+            for (Deposit d : deposits) {
+                network.addTo(d.gradient, gradientSum, from, to);
             }
         });
         return new StepJob.Sums(lossSum, rows, weightSum, slowest);
@@ -137,6 +155,9 @@ final class EpochStage implements StepExchange {
     @Override
     public void close() {
         end(true);
+        if (endpoint != null) {
+            endpoint.close();
+        }
         channel.close();
     }
 

@@ -13,10 +13,10 @@ import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
 
 /**
- * One partition's task in a per-epoch stage (barrier mode; runs on an executor thread of the driver's JVM): until
- * the driver ends the stretch, it waits for the next step on its {@link EpochChannel}, computes its partition's
- * share as {@link StepTask} does, and deposits it. A task of a rerun stage asks the channel which step is current
- * and continues from there. Its output is empty: the stage exists for the exchange, and writes to a shuffle only
+ * One partition's task in a per-epoch stage (barrier mode): until the driver ends the stretch, it waits for the next
+ * step on its {@link TaskChannel} (in local mode the run's {@link EpochChannel} in memory, else {@link RpcChannel}
+ * through Spark's RPC environment), computes its partition's share as {@link StepTask} does, and deposits it. A task
+ * of a rerun stage asks the channel which step is current and continues from there. Its output is empty: the stage exists for the exchange, and writes to a shuffle only
  * so that Spark reruns it after a failure (a failed barrier result stage is not rerun).
  */
 final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2<Integer, Integer>>> implements java.io.Serializable {
@@ -25,14 +25,17 @@ final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2
     static final String FAIL_AT_STEP = "sparkprop.fail.exchangeTaskAtStep";
 
     private final long channel;
+    /** The driver's {@link RpcChannel} endpoint, or null for the in-memory channel {@link #channel}. */
+    private final String endpoint;
     private final Topology topology;
     private final Precision precision;
     private final long seed;
     private final Dropout dropout;
     private final int maxRows;
 
-    EpochTask(long channel, Topology topology, Precision precision, long seed, Dropout dropout, int maxRows) {
+    EpochTask(long channel, String endpoint, Topology topology, Precision precision, long seed, Dropout dropout, int maxRows) {
         this.channel = channel;
+        this.endpoint = endpoint;
         this.topology = topology;
         this.precision = precision;
         this.seed = seed;
@@ -45,23 +48,24 @@ final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2
         TaskContext context = TaskContext.get();
         int partition = context.partitionId();
         Block block = blocks.next();
-        EpochChannel exchange = EpochChannel.get(channel);
         ExecutorKernels.Slot slot = ExecutorKernels.get(topology, precision, maxRows);
-        int[] where = new int[2];
+        TaskChannel exchange = endpoint == null ? EpochChannel.get(channel)
+                : new RpcChannel.Remote(endpoint, slot.network.newArray(topology.parameterCount()));
+        Deposit share = new Deposit(slot.gradient);
+        int[] where = new int[3];
         double[] sums = new double[2];
         long failAt = Long.getLong(FAIL_AT_STEP, -1);
         try {
             long step;
             while ((step = exchange.awaitWork(partition, context, where)) >= 0) {
                 long start = System.nanoTime();
-                int t = where[1];
-                int from = exchange.plan.start(t, partition);
-                int to = exchange.plan.start(t + 1, partition);
+                int from = where[1];
+                int to = where[2];
                 if (step == failAt && partition == 0 && context.stageAttemptNumber() == 0) {
                     FaultPoints.fail("exchange task, step " + (step + 1));
                 }
-                StepTask.share(slot, exchange.weights, block, seed, dropout, where[0], partition, from, to, slot.gradient, sums);
-                exchange.deposit(partition, step, slot.gradient, sums[0], to - from, sums[1], System.nanoTime() - start);
+                StepTask.share(slot, exchange.weights(), block, seed, dropout, where[0], partition, from, to, slot.gradient, sums);
+                exchange.deposit(share.set(partition, step, sums[0], to - from, sums[1], System.nanoTime() - start));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

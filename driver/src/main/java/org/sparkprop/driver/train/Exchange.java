@@ -2,6 +2,7 @@ package org.sparkprop.driver.train;
 
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.RpcUtils;
 import org.sparkprop.driver.UserException;
 
 /**
@@ -10,8 +11,9 @@ import org.sparkprop.driver.UserException;
  * <ul>
  *   <li>{@link #PER_STEP}: one Spark job per mini-batch ({@link StepJob}); the reference, and the fallback.</li>
  *   <li>{@link #PER_EPOCH}: one Spark stage in barrier execution mode runs the steps of one or more epochs
- *       ({@link EpochStage}); its tasks exchange weights and gradients with the driver step by step through memory.
- *       Local mode only so far; it needs a task slot for every partition at once.</li>
+ *       ({@link EpochStage}); its tasks exchange weights and gradients with the driver step by step, through memory
+ *       in local mode and through Spark's RPC environment on a cluster. It needs a task slot for every partition at
+ *       once, and a fixed set of executors (barrier mode does not run with dynamic allocation).</li>
  * </ul>
  * Both give the same weights to the bit.
  */
@@ -41,11 +43,16 @@ public enum Exchange {
     public record Choice(Exchange exchange, String why, boolean fellBack) {
     }
 
+    /** How long a run on a cluster waits for executors to register until there is a task slot for every partition. */
+    static final long SLOT_WAIT_MILLIS = 10_000;
+
     /**
      * The exchange for a run over {@code partitions} partitions: what {@value #SETTING} asks for where it can run,
      * else per-step with the reason. A local property of this thread wins over Spark's configuration.
+     *
+     * @param messageBytes the bytes of one step's message each way on a cluster (weights or a gradient)
      */
-    public static Choice choose(JavaSparkContext sc, int partitions) {
+    public static Choice choose(JavaSparkContext sc, int partitions, long messageBytes) {
         String local = sc.getLocalProperty(SETTING);
         String asked = (local != null ? local : sc.getConf().get(SETTING, "auto")).trim().toLowerCase(Locale.ROOT);
         if (asked.equals(PER_STEP.id)) {
@@ -54,18 +61,45 @@ public enum Exchange {
         if (!asked.equals(PER_EPOCH.id) && !asked.equals("auto")) {
             throw new UserException(SETTING + " must be auto, per-epoch or per-step, got '" + asked + "'");
         }
-        String prefix = asked.equals("auto") ? SETTING + "=auto:" : SETTING + "=per-epoch" + (sc.sc().isLocal() ? ":" : ", but");
-        if (!sc.sc().isLocal()) {
-            return new Choice(PER_STEP, prefix + " per-epoch runs in local mode only so far (master " + sc.master()
-                    + "; its cluster channel through Spark's RPC environment is not built): one job per step", true);
+        String prefix = SETTING + "=" + asked + ":";
+        boolean localMode = sc.sc().isLocal();
+        if (!localMode && sc.sc().conf().getBoolean("spark.dynamicAllocation.enabled", false)) {
+            return new Choice(PER_STEP, prefix + " per-epoch needs a fixed set of executors (barrier mode), and spark.dynamicAllocation.enabled"
+                    + " is true: one job per step", true);
         }
-        int slots = sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
+        long maxMessage = RpcUtils.maxMessageSizeBytes(sc.sc().conf());
+        if (!localMode && messageBytes > maxMessage) {
+            return new Choice(PER_STEP, String.format(Locale.ROOT,
+                    "%s per-epoch sends the weights through Spark's RPC environment, and a step's %,d bytes exceed spark.rpc.message.maxSize"
+                            + " (%,d bytes): one job per step", prefix, messageBytes, maxMessage), true);
+        }
+        int slots = slots(sc, partitions, localMode ? 0 : SLOT_WAIT_MILLIS);
         if (slots < partitions) {
             return new Choice(PER_STEP, String.format(Locale.ROOT,
                     "%s per-epoch needs a task slot for each of the %d partitions at once (barrier mode) and %s has %d: one job per step",
                     prefix, partitions, sc.master(), slots), true);
         }
-        return new Choice(PER_EPOCH, String.format(Locale.ROOT, "%s in local mode with %d task slots for %d partitions: one barrier stage per stretch of epochs",
-                prefix, slots, partitions), false);
+        return new Choice(PER_EPOCH, String.format(Locale.ROOT, "%s %s with %d task slots for %d partitions: one barrier stage per stretch of epochs",
+                prefix, localMode ? "in local mode" : "on " + sc.master() + " through Spark's RPC environment", slots, partitions), false);
+    }
+
+    /**
+     * The task slots of the default resource profile, waiting up to {@code millis} while there are fewer than
+     * {@code partitions} (executors register with the driver some time after it starts).
+     */
+    private static int slots(JavaSparkContext sc, int partitions, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (true) {
+            int slots = sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
+            if (slots >= partitions || System.nanoTime() >= deadline) {
+                return slots;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return slots;
+            }
+        }
     }
 }

@@ -20,7 +20,7 @@ public interface StepExchange extends AutoCloseable {
     /** The exchange {@link Exchange#choose} picks for these blocks, opened, with its choice logged. */
     static StepExchange open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows,
                              BatchPlan plan) {
-        Exchange.Choice choice = Exchange.choose(sc, blocks.getNumPartitions());
+        Exchange.Choice choice = Exchange.choose(sc, blocks.getNumPartitions(), RpcChannel.messageBytes(network));
         if (choice.fellBack()) {
             LOG.warn("exchange: {} ({})", choice.exchange().id(), choice.why());
         } else {
@@ -32,13 +32,10 @@ public interface StepExchange extends AutoCloseable {
     }
 
     /**
-     * The per-epoch exchange, whatever {@value Exchange#SETTING} says (for {@code bench}, which times both ways):
-     * local mode, with a task slot for every partition of {@code blocks}.
+     * The per-epoch exchange, whatever {@value Exchange#SETTING} says (for {@code bench}, which times both ways): it
+     * needs a task slot for every partition of {@code blocks}.
      */
     static StepExchange perEpoch(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, BatchPlan plan) {
-        if (!sc.sc().isLocal()) {
-            throw new IllegalArgumentException("the per-epoch exchange needs Spark's local mode; the master is " + sc.master());
-        }
         return new EpochStage(sc, blocks, network, seed, Dropout.NONE, maxRows, plan);
     }
 

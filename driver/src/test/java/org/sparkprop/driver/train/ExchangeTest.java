@@ -21,7 +21,11 @@ import org.sparkprop.driver.data.LogCapture;
 import org.sparkprop.driver.data.Schema;
 import org.sparkprop.driver.optim.OptimizerKind;
 import org.sparkprop.kernels.Activation;
+import org.sparkprop.kernels.Loss;
+import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Precision;
+import org.sparkprop.kernels.Topology;
+import org.sparkprop.kernels.WeightInit;
 
 /**
  * The per-epoch exchange (one barrier stage for many steps) gives the per-step exchange's weights to the bit, and
@@ -34,6 +38,7 @@ class ExchangeTest {
     @AfterEach
     void clearSetting() {
         TestSpark.context().setLocalProperty(Exchange.SETTING, null);
+        TestSpark.context().setLocalProperty(EpochStage.CHANNEL, null);
         System.clearProperty(EpochTask.FAIL_AT_STEP);
     }
 
@@ -92,6 +97,58 @@ class ExchangeTest {
             }
         }
         assertEquals(0, EpochChannel.openCount(), "every run closes its channel");
+    }
+
+    /** Through Spark's RPC environment, as on a cluster (in local mode its dispatcher passes messages without a network). */
+    private static TrainResult trainOverRpc(TrainConfig config, Dataset data, Dataset validation) {
+        JavaSparkContext sc = TestSpark.context();
+        sc.setLocalProperty(EpochStage.CHANNEL, "rpc");
+        try {
+            return train("per-epoch", config, data, validation, Checkpoints.NONE);
+        } finally {
+            sc.setLocalProperty(EpochStage.CHANNEL, null);
+        }
+    }
+
+    @Test
+    void perEpochThroughSparksRpcEnvironmentGivesThePerStepWeightsToTheBit() {
+        JavaSparkContext sc = TestSpark.context();
+        Dataset data = TestBlocks.dataset(sc, TestBlocks.classification(300, 5, 9), SCHEMA, 2);
+        Dataset validation = TestBlocks.dataset(sc, TestBlocks.classification(100, 5, 10), SCHEMA, 2);
+        for (Precision precision : Precision.values()) {
+            TrainConfig.Builder b = base();
+            b.precision = precision;
+            TrainConfig config = b.build();
+            assertSameRun(train("per-step", config, data, validation, Checkpoints.NONE), trainOverRpc(config, data, validation), precision + " over RPC");
+        }
+        System.setProperty(EpochTask.FAIL_AT_STEP, "23");
+        TrainConfig config = base().build();
+        try (LogCapture log = new LogCapture()) {
+            TrainResult disturbed = trainOverRpc(config, data, null);
+            assertTrue(log.messages().stream().anyMatch(m -> m.contains("failing in exchange task, step 24")), log.messages().toString());
+            System.clearProperty(EpochTask.FAIL_AT_STEP);
+            assertSameRun(train("per-step", config, data, null, Checkpoints.NONE), disturbed, "over RPC, a task failed at step 24 and its stage was rerun");
+        }
+        assertEquals(0, EpochChannel.openCount(), "every run closes its channel");
+        data.unpersist();
+        validation.unpersist();
+    }
+
+    @Test
+    void theRpcChannelCarriesWeightsOutAndDepositsBackIntactBetweenTwoRpcEnvironments() {
+        // the probe's threads ask the driver's endpoint from a client RPC environment of their own, as executors do:
+        // every message serialized and sent over loopback TCP; each thread echoes the weights it got as its deposit
+        TestSpark.context();
+        Topology topology = Topology.of(new int[] {20, 30, 4}, Activation.RELU, Activation.SOFTMAX, Loss.SOFTMAX_CROSS_ENTROPY);
+        double[] weights = new double[topology.parameterCount()];
+        WeightInit.initialize(topology, 3, weights);
+        for (Precision precision : Precision.values()) {
+            @SuppressWarnings("unchecked")
+            Network<Object> network = (Network<Object>) Network.create(topology, precision);
+            long[] trips = ChannelProbe.time(network, weights, 3, 25, true, true);
+            assertEquals(25, trips.length, precision.toString());
+        }
+        assertEquals(0, EpochChannel.openCount());
     }
 
     @Test
