@@ -40,6 +40,7 @@ import org.sparkprop.driver.train.ChannelProbe;
 import org.sparkprop.driver.train.EpochRecord;
 import org.sparkprop.driver.train.Exchange;
 import org.sparkprop.driver.train.StepExchange;
+import org.sparkprop.driver.train.StepGradient;
 import org.sparkprop.driver.train.StepJob;
 import org.sparkprop.driver.train.TrainConfig;
 import org.sparkprop.driver.train.TrainListener;
@@ -370,7 +371,7 @@ final class BenchCommand implements Main.Command {
         Network<Object> network = (Network<Object>) Network.create(topology, Precision.FLOAT);
         double[] weights = new double[topology.parameterCount()];
         WeightInit.initialize(topology, SEED, weights);
-        double[] gradient = new double[topology.parameterCount()];
+        StepGradient gradient = new StepGradient(topology);
         int warmUp = Math.max(1, settings.steps() / 5);
         // local mode: per step as training ran before (in memory) and as on a cluster (broadcast and task results),
         // and per epoch (one barrier stage, steps through the channel)

@@ -31,8 +31,9 @@ public final class ChannelProbe {
         Thread[] tasks = new Thread[partitions];
         for (int p = 0; p < partitions; p++) {
             int partition = p;
-            Object gradient = network.newArray(network.topology().parameterCount());
-            tasks[p] = new Thread(() -> deposit(channel, partition, gradient), "channel probe " + p);
+            StepShare share = new StepShare();
+            share.denseGradient(network);
+            tasks[p] = new Thread(() -> deposit(channel, partition, share), "channel probe " + p);
             tasks[p].setDaemon(true);
             tasks[p].start();
         }
@@ -67,13 +68,13 @@ public final class ChannelProbe {
         return nanos;
     }
 
-    /** A partition's side: each published step, its gradient deposited untouched, until the stretch ends. */
-    private static void deposit(EpochChannel channel, int partition, Object gradient) {
+    /** A partition's side: each published step, its dense share deposited untouched, until the stretch ends. */
+    private static void deposit(EpochChannel channel, int partition, StepShare share) {
         int[] where = new int[2];
         try {
             long step;
             while ((step = channel.awaitWork(partition, null, where)) >= 0) {
-                channel.deposit(partition, step, gradient, 0, 0, 0, 0);
+                channel.deposit(partition, step, share);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.TaskContext;
 import org.sparkprop.kernels.Network;
+import org.sparkprop.kernels.Topology;
 
 /**
  * The per-epoch exchange's channel in local mode, where the barrier stage's tasks are threads of the driver's JVM:
@@ -27,14 +28,10 @@ final class EpochChannel {
     final BatchPlan plan;
     /** θ in the compute type, written by the driver before it publishes a step. */
     final Object weights;
-    /** Each partition's Σ w·∂L/∂θ of the published step, in the compute type, as deposited. */
-    final Object[] gradients;
-    final double[] lossSums;
-    final long[] rows;
-    final double[] weightSums;
-    final long[] computeNanos;
+    /** Each partition's share of the published step, as deposited (copied into buffers of the channel's own). */
+    final StepShare[] shares;
 
-    private final int parameters;
+    private final Topology topology;
     private final Object lock = new Object();
     /** Guarded by lock: the published step (-1 before the first), its epoch and step within the epoch. */
     private long published = -1;
@@ -47,19 +44,14 @@ final class EpochChannel {
     private boolean finished = true;
 
     private EpochChannel(Network<Object> network, BatchPlan plan, int partitions) {
-        int parameters = network.topology().parameterCount();
         this.id = IDS.incrementAndGet();
-        this.parameters = parameters;
+        this.topology = network.topology();
         this.plan = plan;
-        this.weights = network.newArray(parameters);
-        this.gradients = new Object[partitions];
+        this.weights = network.newArray(topology.parameterCount());
+        this.shares = new StepShare[partitions];
         for (int p = 0; p < partitions; p++) {
-            gradients[p] = network.newArray(parameters);
+            shares[p] = new StepShare();
         }
-        this.lossSums = new double[partitions];
-        this.rows = new long[partitions];
-        this.weightSums = new double[partitions];
-        this.computeNanos = new long[partitions];
         this.deposited = new long[partitions];
         java.util.Arrays.fill(deposited, -1);
     }
@@ -108,7 +100,7 @@ final class EpochChannel {
             published = step;
             publishedEpoch = epoch;
             publishedStepInEpoch = stepInEpoch;
-            missing = gradients.length;
+            missing = shares.length;
             lock.notifyAll();
         }
     }
@@ -155,19 +147,15 @@ final class EpochChannel {
     }
 
     /**
-     * Partition {@code p}'s share of step {@code step}: its gradient (Not modified; copied) and sums. Ignored unless
-     * the step is the published one and the partition has not deposited it yet (another attempt did).
+     * Partition {@code p}'s share of step {@code step} (Not modified; copied). Ignored unless the step is the
+     * published one and the partition has not deposited it yet (another attempt did).
      */
-    void deposit(int p, long step, Object gradient, double lossSum, long rowCount, double weightSum, long nanos) {
+    void deposit(int p, long step, StepShare share) {
         synchronized (lock) {
             if (step != published || deposited[p] >= step || finished) {
                 return;
             }
-            System.arraycopy(gradient, 0, gradients[p], 0, parameters);
-            lossSums[p] = lossSum;
-            rows[p] = rowCount;
-            weightSums[p] = weightSum;
-            computeNanos[p] = nanos;
+            shares[p].copyFrom(share, topology);
             deposited[p] = step;
             if (--missing == 0) {
                 lock.notifyAll();

@@ -1,6 +1,5 @@
 package org.sparkprop.driver.train;
 
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.SimpleFutureAction;
@@ -47,7 +46,8 @@ final class EpochStage implements StepExchange {
         this.blocks = blocks;
         this.network = network;
         this.channel = EpochChannel.open(network, plan, blocks.getNumPartitions());
-        this.task = new EpochTask(channel.id, network.topology(), network.precision(), seed, dropout, maxRows);
+        this.task = new EpochTask(channel.id, network.topology(), network.precision(), seed, dropout, maxRows,
+                StepJob.setting(sc, StepJob.SPARSE_SHARES, true));
     }
 
     @Override
@@ -66,7 +66,7 @@ final class EpochStage implements StepExchange {
     }
 
     @Override
-    public StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, double[] gradientSum) {
+    public StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, StepGradient gradientSum) {
         Chunks.forEach(weights.length, (from, to) -> network.castInto(weights, channel.weights, from, to));
         channel.publish(step, epoch, stepInEpoch);
         try {
@@ -79,25 +79,7 @@ final class EpochStage implements StepExchange {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the partitions' gradients of step " + (step + 1), e);
         }
-        double lossSum = 0;
-        long rows = 0;
-        double weightSum = 0;
-        long slowest = 0;
-        for (int p = 0; p < channel.gradients.length; p++) {
-            lossSum += channel.lossSums[p];
-            rows += channel.rows[p];
-            weightSum += channel.weightSums[p];
-            slowest = Math.max(slowest, channel.computeNanos[p]);
-        }
-        Object[] gradients = channel.gradients;
-        // each element summed over the partitions in partition order, as StepJob does
-        Chunks.forEach(gradientSum.length, (from, to) -> {
-            Arrays.fill(gradientSum, from, to, 0);
-            for (Object gradient : gradients) {
-                network.addTo(gradient, gradientSum, from, to);
-            }
-        });
-        return new StepJob.Sums(lossSum, rows, weightSum, slowest);
+        return StepJob.sum(channel.shares, gradientSum);
     }
 
     /** The exception for a stage whose job ended while the driver still waited for a step's gradients. */

@@ -30,14 +30,16 @@ final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2
     private final long seed;
     private final Dropout dropout;
     private final int maxRows;
+    private final boolean sparseShares;
 
-    EpochTask(long channel, Topology topology, Precision precision, long seed, Dropout dropout, int maxRows) {
+    EpochTask(long channel, Topology topology, Precision precision, long seed, Dropout dropout, int maxRows, boolean sparseShares) {
         this.channel = channel;
         this.topology = topology;
         this.precision = precision;
         this.seed = seed;
         this.dropout = dropout;
         this.maxRows = maxRows;
+        this.sparseShares = sparseShares;
     }
 
     @Override
@@ -48,7 +50,6 @@ final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2
         EpochChannel exchange = EpochChannel.get(channel);
         ExecutorKernels.Slot slot = ExecutorKernels.get(topology, precision, maxRows);
         int[] where = new int[2];
-        double[] sums = new double[2];
         long failAt = Long.getLong(FAIL_AT_STEP, -1);
         try {
             long step;
@@ -60,8 +61,9 @@ final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2
                 if (step == failAt && partition == 0 && context.stageAttemptNumber() == 0) {
                     FaultPoints.fail("exchange task, step " + (step + 1));
                 }
-                StepTask.share(slot, exchange.weights, block, seed, dropout, where[0], partition, from, to, slot.gradient, sums);
-                exchange.deposit(partition, step, slot.gradient, sums[0], to - from, sums[1], System.nanoTime() - start);
+                StepTask.share(slot, exchange.weights, block, seed, dropout, where[0], partition, from, to, sparseShares, slot.share);
+                slot.share.computeNanos = System.nanoTime() - start;
+                exchange.deposit(partition, step, slot.share);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

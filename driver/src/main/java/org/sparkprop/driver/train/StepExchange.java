@@ -54,7 +54,7 @@ public interface StepExchange extends AutoCloseable {
      * @param description the step's label where a step is a job of its own (per step); null for the per-epoch exchange
      * @param gradientSum Modified: overwritten with Σ w·∂L/∂θ over the step's rows, summed in partition order
      */
-    StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, double[] gradientSum);
+    StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, StepGradient gradientSum);
 
     /** Closes the stretch; {@code failed}: the driver stopped in it (its tasks are released, its job cancelled). */
     void end(boolean failed);
@@ -82,7 +82,7 @@ public interface StepExchange extends AutoCloseable {
         }
 
         @Override
-        public StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, double[] gradientSum) {
+        public StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, StepGradient gradientSum) {
             return steps.run(weights, epoch, plan.starts(stepInEpoch), plan.starts(stepInEpoch + 1), description, gradientSum);
         }
 
