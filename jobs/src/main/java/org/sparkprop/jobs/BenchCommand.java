@@ -407,7 +407,7 @@ final class BenchCommand implements Main.Command {
                     int t = (timed + k) % plan.steps();
                     for (int w = 0; w < jobs.length; w++) {
                         start = System.nanoTime();
-                        StepJob.Sums sums = jobs[w].run(weights, 0, plan.starts(t), plan.starts(t + 1), "bench: step", gradient);
+                        StepJob.Sums sums = jobs[w].run(weights, null, 0, plan.starts(t), plan.starts(t + 1), "bench: step", gradient);
                         record(warm, timed + k, System.nanoTime() - start, sums, step[w], slowest[w], overhead[w]);
                     }
                     if (warm) {
@@ -422,7 +422,7 @@ final class BenchCommand implements Main.Command {
                         for (int k = -1; k < n; k++) {
                             int t = (int) (epochStep % plan.steps());
                             long start = System.nanoTime();
-                            StepJob.Sums sums = perEpoch.step(weights, epochStep++, 0, t, "bench: step", gradient);
+                            StepJob.Sums sums = perEpoch.step(weights, null, epochStep++, 0, t, "bench: step", gradient);
                             record(warm && k >= 0, timed + k, System.nanoTime() - start, sums, step[w], slowest[w], overhead[w]);
                         }
                         failed = false;

@@ -113,7 +113,7 @@ public final class OptimizerState {
             throw new IllegalArgumentException("learningRate must be finite and > 0, got " + learningRate);
         }
         Update update = new Update(spec, buffers, steps + 1, weights, gradient, learningRate, scale, clipValue);
-        Chunks.Cover cover = spec.kind() == OptimizerKind.LAZY_ADAM ? touched : Chunks.all(parameterCount);
+        Chunks.Cover cover = changesOnlyTouched() ? touched : Chunks.all(parameterCount);
         AtomicBoolean finite = new AtomicBoolean(true);
         cover.forEach((chunk, from, to) -> {
             if (!update.run(from, to)) {
@@ -122,6 +122,14 @@ public final class OptimizerState {
         });
         steps++;
         return finite.get();
+    }
+
+    /**
+     * True when a step changes only the parameters whose gradient may be non-zero (the cover {@link #step} gets),
+     * weights and state alike: {@link OptimizerKind#LAZY_ADAM}. The other kinds change every parameter.
+     */
+    public boolean changesOnlyTouched() {
+        return spec.kind() == OptimizerKind.LAZY_ADAM;
     }
 
     /** One step's update over ranges of the parameters: the formulas of {@link OptimizerKind}, with clipping first. */

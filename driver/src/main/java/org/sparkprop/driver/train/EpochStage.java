@@ -39,6 +39,7 @@ final class EpochStage implements StepExchange {
     private final Network<Object> network;
     private final EpochTask task;
     private final EpochChannel channel;
+    private final WeightsCast cast;
     private SimpleFutureAction<BoxedUnit> job;
 
     EpochStage(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows, BatchPlan plan) {
@@ -46,6 +47,7 @@ final class EpochStage implements StepExchange {
         this.blocks = blocks;
         this.network = network;
         this.channel = EpochChannel.open(network, plan, blocks.getNumPartitions());
+        this.cast = new WeightsCast(network);
         this.task = new EpochTask(channel.id, network.topology(), network.precision(), seed, dropout, maxRows,
                 StepJob.setting(sc, StepJob.SPARSE_SHARES, true));
     }
@@ -66,8 +68,9 @@ final class EpochStage implements StepExchange {
     }
 
     @Override
-    public StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, StepGradient gradientSum) {
-        Chunks.forEach(weights.length, (from, to) -> network.castInto(weights, channel.weights, from, to));
+    public StepJob.Sums step(double[] weights, Chunks.Cover changed, long step, int epoch, int stepInEpoch, String description,
+                             StepGradient gradientSum) {
+        cast.into(weights, changed, channel.weights);
         channel.publish(step, epoch, stepInEpoch);
         try {
             while (!channel.awaitDeposits(POLL_MILLIS)) {

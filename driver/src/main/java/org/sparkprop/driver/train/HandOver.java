@@ -20,6 +20,8 @@ final class HandOver {
     final long id;
     /** θ in the compute type. */
     final Object weights;
+    /** Casts θ into {@link #weights}. */
+    final WeightsCast cast;
     /** Each partition's share of the current step. */
     final StepShare[] shares;
 
@@ -27,6 +29,7 @@ final class HandOver {
         int parameters = network.topology().parameterCount();
         this.id = IDS.incrementAndGet();
         this.weights = network.newArray(parameters);
+        this.cast = new WeightsCast(network);
         this.shares = new StepShare[partitions];
         for (int p = 0; p < partitions; p++) {
             shares[p] = new StepShare();

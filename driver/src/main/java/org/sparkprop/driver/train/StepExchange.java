@@ -2,6 +2,7 @@ package org.sparkprop.driver.train;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.driver.Chunks;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.kernels.Dropout;
 import org.sparkprop.kernels.Network;
@@ -51,10 +52,13 @@ public interface StepExchange extends AutoCloseable {
      * Runs step {@code stepInEpoch} of epoch {@code epoch}, the run's step {@code step} (0-based).
      *
      * @param weights     θ in double (Not modified)
+     * @param changed     the elements of θ that changed since the exchange's previous step (it casts only those into
+     *                    the compute type where it keeps them between steps), or null for all of them
      * @param description the step's label where a step is a job of its own (per step); null for the per-epoch exchange
      * @param gradientSum Modified: overwritten with Σ w·∂L/∂θ over the step's rows, summed in partition order
      */
-    StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, StepGradient gradientSum);
+    StepJob.Sums step(double[] weights, Chunks.Cover changed, long step, int epoch, int stepInEpoch, String description,
+                      StepGradient gradientSum);
 
     /** Closes the stretch; {@code failed}: the driver stopped in it (its tasks are released, its job cancelled). */
     void end(boolean failed);
@@ -82,8 +86,9 @@ public interface StepExchange extends AutoCloseable {
         }
 
         @Override
-        public StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, StepGradient gradientSum) {
-            return steps.run(weights, epoch, plan.starts(stepInEpoch), plan.starts(stepInEpoch + 1), description, gradientSum);
+        public StepJob.Sums step(double[] weights, Chunks.Cover changed, long step, int epoch, int stepInEpoch, String description,
+                                 StepGradient gradientSum) {
+            return steps.run(weights, changed, epoch, plan.starts(stepInEpoch), plan.starts(stepInEpoch + 1), description, gradientSum);
         }
 
         @Override

@@ -109,19 +109,21 @@ public final class StepJob implements AutoCloseable {
      * Runs one step.
      *
      * @param weights     θ in double (Not modified); sent in the network's compute type
+     * @param changed     the elements of θ that changed since this job's previous step, or null for all: in memory only
+     *                    those are cast again
      * @param gradientSum Modified: overwritten with Σ w·∂L/∂θ over the step's rows
      */
-    public Sums run(double[] weights, int epoch, int[] starts, int[] ends, String description, StepGradient gradientSum) {
+    public Sums run(double[] weights, Chunks.Cover changed, int epoch, int[] starts, int[] ends, String description, StepGradient gradientSum) {
         StepShare[] parts;
         if (handOver != null) {
-            castInto(weights, handOver.weights);
+            handOver.cast.into(weights, changed, handOver.weights);
             StepTask task = new StepTask(null, handOver.id, network.topology(), network.precision(), seed, dropout, epoch, maxRows, starts, ends,
                     sparseShares);
             SparkJobs.runOnPartitions(sc, blocks, task, StepShare.class, description);
             parts = handOver.shares;
         } else {
             Object computeWeights = network.newArray(weights.length);
-            castInto(weights, computeWeights);
+            Chunks.forEach(weights.length, (from, to) -> network.castInto(weights, computeWeights, from, to));
             Broadcast<Object> broadcast = sc.broadcast(computeWeights);
             try {
                 StepTask task = new StepTask(broadcast, 0, network.topology(), network.precision(), seed, dropout, epoch, maxRows, starts, ends,
@@ -149,11 +151,6 @@ public final class StepJob implements AutoCloseable {
         }
         gradientSum.sum(parts);
         return new Sums(lossSum, rows, weightSum, StepShare.slowestComputeNanos(parts));
-    }
-
-    /** The weights in the compute type, into {@code target} (Modified), split between threads for a large model. */
-    private void castInto(double[] weights, Object target) {
-        Chunks.forEach(weights.length, (from, to) -> network.castInto(weights, target, from, to));
     }
 
     /** Ends the in-memory hand-over, if any. */

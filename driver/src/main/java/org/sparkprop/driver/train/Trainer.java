@@ -149,6 +149,8 @@ public final class Trainer {
         final StepGradient gradient;
         /** Each chunk's Σ g² of the step ({@link Chunks}), for the gradient's norm. */
         final double[] chunkSquares;
+        /** The values {@link #gradient} holds: what the last step can have made non-zero. */
+        final Chunks.Cover touched;
         final long start = System.nanoTime();
         /** The rate of the epoch's latest step, for its record. */
         double rate = Double.NaN;
@@ -188,6 +190,7 @@ public final class Trainer {
             this.state = resumed != null ? resumed : new RunState(firstWeights(initialWeights), config.optimizer().newState(parameters));
             this.gradient = new StepGradient(topology);
             this.chunkSquares = new double[Chunks.chunkCount(parameters)];
+            this.touched = range -> gradient.forEachHeld(false, range);
             listener.onStart(topology, totalRows, rowsPerPartition.length, stepsPerEpoch);
         }
 
@@ -255,7 +258,9 @@ public final class Trainer {
             rate = config.schedule().rate(state.step, totalSteps, stepsPerEpoch);
             // a step's job label, only where a step is a job: formatting it allocates a kilobyte or two per step
             String description = exchange.exchange() == Exchange.PER_STEP ? stepDescription() : null;
-            StepJob.Sums sums = exchange.step(state.weights, state.step, state.epoch, t, description, gradient);
+            // the weights changed since the previous step: every one, or only where that step's gradient was held
+            Chunks.Cover changed = state.optimizer.changesOnlyTouched() ? touched : null;
+            StepJob.Sums sums = exchange.step(state.weights, changed, state.step, state.epoch, t, description, gradient);
             double norm = update(sums);
             state.epochNormSum += norm;
             state.epochLoss += sums.lossSum();
@@ -298,7 +303,7 @@ public final class Trainer {
                 throw diverged(Double.isFinite(sums.lossSum()) ? "gradient is" : "loss is");
             }
             double scale = config.clipNorm() > 0 && norm > config.clipNorm() ? config.clipNorm() / norm : 1;
-            if (!state.optimizer.step(w, g, rate, scale, config.clipValue(), range -> gradient.forEachHeld(false, range))) {
+            if (!state.optimizer.step(w, g, rate, scale, config.clipValue(), touched)) {
                 throw diverged("weights after the update are");
             }
             return norm;
@@ -388,7 +393,7 @@ public final class Trainer {
     StepJob.Sums sumGradients(JavaRDD<Block> blocks, Network<Object> network, double[] weights, int epoch, int maxRows,
                               int[] starts, int[] ends, boolean inMemory, String description, double[] gradientSum) {
         try (StepJob steps = StepJob.open(sc, blocks, network, config.seed(), config.dropout(), maxRows, inMemory)) {
-            return steps.run(weights, epoch, starts, ends, description, new StepGradient(network.topology(), gradientSum));
+            return steps.run(weights, null, epoch, starts, ends, description, new StepGradient(network.topology(), gradientSum));
         }
     }
 

@@ -35,9 +35,10 @@ import org.sparkprop.kernels.Topology;
 
 /**
  * Sparse blocks' shares carry the first layer's gradient as the touched input columns only; the driver's sum of
- * them gives the bits that today's dense shares give: the same weights.bin, byte for byte, through either exchange,
- * with and without clipping and penalties, and whatever the number of the driver's threads. ReLU networks, as in
- * {@link ExchangeTest}.
+ * them gives the bits that dense shares give: the same weights.bin, byte for byte, through either exchange and
+ * through broadcast and task results, with and without clipping and penalties, and whatever the number of the
+ * driver's threads. lazy-adam moves only touched columns, is Adam on dense data and resumes exactly. ReLU networks,
+ * as in {@link ExchangeTest}.
  */
 class SparseShareTest {
     /** 2^14 inputs, 16 hidden: 262,243 parameters, five chunks of the driver's passes. */
@@ -131,6 +132,14 @@ class SparseShareTest {
                 for (String exchange : new String[] {"per-step", "per-epoch"}) {
                     TrainResult result = train(config, exchange, true, 2);
                     assertArrayEquals(reference, weightsBin(result, precision, dir.resolve("m" + n++)), what + ", " + exchange);
+                }
+                // through broadcast and task results: the weights cast whole every step, the shares serialized
+                TestSpark.context().setLocalProperty(StepJob.LOCAL_HAND_OVER, "false");
+                try {
+                    TrainResult result = train(config, "per-step", true, 2);
+                    assertArrayEquals(reference, weightsBin(result, precision, dir.resolve("m" + n++)), what + ", broadcast");
+                } finally {
+                    TestSpark.context().setLocalProperty(StepJob.LOCAL_HAND_OVER, null);
                 }
             }
         }
