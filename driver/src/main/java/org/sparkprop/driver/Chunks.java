@@ -44,6 +44,10 @@ public final class Chunks {
     private Chunks() {
     }
 
+    /** No element. */
+    public static final Cover NONE = range -> {
+    };
+
     /** Every element of [0, n). */
     public static Cover all(int n) {
         return range -> forEachChunk(n, range);

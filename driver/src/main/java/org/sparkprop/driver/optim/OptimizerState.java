@@ -89,7 +89,7 @@ public final class OptimizerState {
      * @param learningRate lr for this step, finite and &gt; 0
      */
     public void step(double[] weights, double[] gradient, double learningRate) {
-        step(weights, gradient, learningRate, 1, 0, Chunks.all(parameterCount));
+        step(weights, gradient, learningRate, 1, 0, Chunks.all(parameterCount), null);
     }
 
     /**
@@ -102,9 +102,12 @@ public final class OptimizerState {
      * @param weights  Modified
      * @param gradient Not modified
      * @param touched  a cover of {@code gradient}'s elements that may be non-zero
+     * @param changed  null, or run on each range of weights once the step has changed it (while it is in the cache:
+     *                 the trainer casts the new weights for the next step there)
      * @return true if every weight the step changed is finite
      */
-    public boolean step(double[] weights, double[] gradient, double learningRate, double scale, double clipValue, Chunks.Cover touched) {
+    public boolean step(double[] weights, double[] gradient, double learningRate, double scale, double clipValue, Chunks.Cover touched,
+                        Chunks.Range changed) {
         if (weights.length != parameterCount || gradient.length != parameterCount) {
             throw new IllegalArgumentException("weights (" + weights.length + ") and gradient (" + gradient.length
                     + ") must both have length parameterCount " + parameterCount);
@@ -118,6 +121,9 @@ public final class OptimizerState {
         cover.forEach((chunk, from, to) -> {
             if (!update.run(from, to)) {
                 finite.set(false);
+            }
+            if (changed != null) {
+                changed.run(from, to);
             }
         });
         steps++;

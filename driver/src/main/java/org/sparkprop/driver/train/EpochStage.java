@@ -58,6 +58,11 @@ final class EpochStage implements StepExchange {
     }
 
     @Override
+    public Object keptWeights() {
+        return channel.weights;
+    }
+
+    @Override
     public void begin(String description) {
         channel.startStretch();
         RDD<Tuple2<Integer, Integer>> stage = blocks.rdd().barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(Tuple2.class));

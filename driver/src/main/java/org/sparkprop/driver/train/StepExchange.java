@@ -45,6 +45,13 @@ public interface StepExchange extends AutoCloseable {
 
     Exchange exchange();
 
+    /**
+     * The compute-type array that this exchange keeps θ in between steps, for its tasks to read (the caller may write
+     * changed weights into it itself between steps, and then leaves them out of {@link #step}'s {@code changed}); or
+     * null where the exchange sends a fresh copy every step.
+     */
+    Object keptWeights();
+
     /** Opens a stretch of steps, labelled {@code description} in the Spark UI. */
     void begin(String description);
 
@@ -52,8 +59,9 @@ public interface StepExchange extends AutoCloseable {
      * Runs step {@code stepInEpoch} of epoch {@code epoch}, the run's step {@code step} (0-based).
      *
      * @param weights     θ in double (Not modified)
-     * @param changed     the elements of θ that changed since the exchange's previous step (it casts only those into
-     *                    the compute type where it keeps them between steps), or null for all of them
+     * @param changed     the elements of θ that changed since the exchange's previous step and that the caller did not
+     *                    write into {@link #keptWeights} itself (the exchange casts only those where it keeps θ between
+     *                    steps, all of them at its first step), or null for all of them
      * @param description the step's label where a step is a job of its own (per step); null for the per-epoch exchange
      * @param gradientSum Modified: overwritten with Σ w·∂L/∂θ over the step's rows, summed in partition order
      */
@@ -79,6 +87,11 @@ public interface StepExchange extends AutoCloseable {
         @Override
         public Exchange exchange() {
             return Exchange.PER_STEP;
+        }
+
+        @Override
+        public Object keptWeights() {
+            return steps.keptWeights();
         }
 
         @Override

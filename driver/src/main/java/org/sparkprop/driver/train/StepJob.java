@@ -100,6 +100,11 @@ public final class StepJob implements AutoCloseable {
         return new StepJob(sc, blocks, network, seed, dropout, maxRows, inMemory);
     }
 
+    /** The weights in the compute type that in-memory steps keep between steps; null through broadcasts. */
+    Object keptWeights() {
+        return handOver != null ? handOver.weights : null;
+    }
+
     /** True when this run's steps pass weights and gradients through memory. */
     public boolean inMemory() {
         return handOver != null;

@@ -109,6 +109,7 @@ public final class Trainer {
         try (StepExchange exchange = StepExchange.open(sc, train.blocks(), run.network, config.seed(), config.dropout(), run.maxRows,
                 run.plan)) {
             run.exchange = exchange.exchange();
+            run.keptWeights = exchange.keptWeights();
             while (!run.stopped()) {
                 int lastEpoch = validation != null ? run.state.epoch : config.epochs() - 1;
                 exchange.begin(run.stretchDescription(lastEpoch));
@@ -156,6 +157,8 @@ public final class Trainer {
         double rate = Double.NaN;
         /** How the run's steps travel. */
         Exchange exchange;
+        /** The exchange's weights in the compute type, which the update writes as it goes; null where it keeps none. */
+        Object keptWeights;
 
         @SuppressWarnings("unchecked")
         Run(Dataset train, Dataset validation, double[] initialWeights, Checkpoints checkpoints, TrainListener listener) {
@@ -258,8 +261,9 @@ public final class Trainer {
             rate = config.schedule().rate(state.step, totalSteps, stepsPerEpoch);
             // a step's job label, only where a step is a job: formatting it allocates a kilobyte or two per step
             String description = exchange.exchange() == Exchange.PER_STEP ? stepDescription() : null;
-            // the weights changed since the previous step: every one, or only where that step's gradient was held
-            Chunks.Cover changed = state.optimizer.changesOnlyTouched() ? touched : null;
+            // the weights changed since the previous step that the update did not cast itself: none where the exchange
+            // keeps the weights (the update writes them there), else every one or only where that step's gradient was held
+            Chunks.Cover changed = keptWeights != null ? Chunks.NONE : state.optimizer.changesOnlyTouched() ? touched : null;
             StepJob.Sums sums = exchange.step(state.weights, changed, state.step, state.epoch, t, description, gradient);
             double norm = update(sums);
             state.epochNormSum += norm;
@@ -279,7 +283,8 @@ public final class Trainer {
         /**
          * The driver's part of a step, on {@link #gradient} holding Σ w·∂L/∂θ, in two passes over the parameters (each
          * split over the driver's cores, {@link Chunks}): divide by Σw, add the penalties and sum the squares per chunk;
-         * stop if anything is not finite; then clip and let the optimizer move the weights, checking them, in one pass.
+         * stop if anything is not finite; then clip and let the optimizer move the weights, checking them and casting
+         * them into the exchange's compute-type weights for the next step, in one pass.
          * Without penalties the first pass covers only the values the step can have made non-zero (on sparse input,
          * the first layer's touched columns and the other layers); the others are 0 and stay so. Returns the
          * gradient's global norm before clipping.
@@ -303,7 +308,9 @@ public final class Trainer {
                 throw diverged(Double.isFinite(sums.lossSum()) ? "gradient is" : "loss is");
             }
             double scale = config.clipNorm() > 0 && norm > config.clipNorm() ? config.clipNorm() / norm : 1;
-            if (!state.optimizer.step(w, g, rate, scale, config.clipValue(), touched)) {
+            Object kept = keptWeights;
+            Chunks.Range cast = kept == null ? null : (from, to) -> network.castInto(w, kept, from, to);
+            if (!state.optimizer.step(w, g, rate, scale, config.clipValue(), touched, cast)) {
                 throw diverged("weights after the update are");
             }
             return norm;

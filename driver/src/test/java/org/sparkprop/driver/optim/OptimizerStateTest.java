@@ -321,8 +321,8 @@ class OptimizerStateTest {
             }
             double[] lazyBefore = lazy.clone();
             double[][] lazyMoments = lazyState.buffers();
-            adamState.step(adam, gradient, 0.01, 0.5, 0.8, Chunks.all(n));
-            lazyState.step(lazy, gradient, 0.01, 0.5, 0.8, cover(t[0], t[1]));
+            adamState.step(adam, gradient, 0.01, 0.5, 0.8, Chunks.all(n), null);
+            lazyState.step(lazy, gradient, 0.01, 0.5, 0.8, cover(t[0], t[1]), null);
             double[][] am = adamState.buffers();
             double[][] lm = lazyState.buffers();
             for (int i = 0; i < n; i++) {
