@@ -1,5 +1,6 @@
 package org.sparkprop.driver;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
@@ -18,7 +19,9 @@ public final class Chunks {
     /** Fewer chunks than this run on the calling thread: handing them to other threads costs more than it saves. */
     static final int PARALLEL_FROM = 4;
 
-    private static volatile ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+    /** Pools by thread count, kept for the JVM's life (their threads are daemons and end when idle). */
+    private static final ConcurrentHashMap<Integer, ForkJoinPool> POOLS = new ConcurrentHashMap<>();
+    private static volatile ForkJoinPool pool = POOLS.computeIfAbsent(Runtime.getRuntime().availableProcessors(), ForkJoinPool::new);
 
     /** Work on the elements [from, to). */
     @FunctionalInterface
@@ -58,14 +61,12 @@ public final class Chunks {
         return pool.getParallelism();
     }
 
-    /** The pool gets {@code threads} threads (at least 1) from now on; the old pool ends once its work is done. */
-    public static synchronized void useThreads(int threads) {
-        int n = Math.max(1, threads);
-        if (pool.getParallelism() != n) {
-            ForkJoinPool old = pool;
-            pool = new ForkJoinPool(n);
-            old.shutdown();
-        }
+    /**
+     * Passes use a pool of {@code threads} threads (at least 1) from now on; a pass already running keeps its pool
+     * (pools are never shut down, so a pass in another thread is never refused).
+     */
+    public static void useThreads(int threads) {
+        pool = POOLS.computeIfAbsent(Math.max(1, threads), ForkJoinPool::new);
     }
 
     /** The number of chunks of [0, n). */

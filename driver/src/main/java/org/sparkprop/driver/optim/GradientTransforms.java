@@ -27,11 +27,7 @@ public final class GradientTransforms {
     public static void addL2(double[] gradient, double[] weights, double l2, Topology topology) {
         checkLayout(gradient, weights, topology);
         checkCoefficient("l2", l2);
-        for (int l = 0; l < topology.layers(); l++) {
-            for (int i = topology.weightOffset(l), end = topology.biasOffset(l); i < end; i++) {
-                gradient[i] += l2 * weights[i];
-            }
-        }
+        averageAndPenalize(gradient, weights, 0, l2, 0, topology, 0, gradient.length, 0);
     }
 
     /**
@@ -44,11 +40,7 @@ public final class GradientTransforms {
     public static void addL1(double[] gradient, double[] weights, double l1, Topology topology) {
         checkLayout(gradient, weights, topology);
         checkCoefficient("l1", l1);
-        for (int l = 0; l < topology.layers(); l++) {
-            for (int i = topology.weightOffset(l), end = topology.biasOffset(l); i < end; i++) {
-                gradient[i] += l1 * Math.signum(weights[i]);
-            }
-        }
+        averageAndPenalize(gradient, weights, 0, 0, l1, topology, 0, gradient.length, 0);
     }
 
     /**
@@ -88,13 +80,18 @@ public final class GradientTransforms {
             throw new IllegalArgumentException("maxNorm must be finite and > 0, got " + maxNorm);
         }
         double norm = l2Norm(gradient);
-        if (norm > maxNorm && Double.isFinite(norm)) {
-            double scale = maxNorm / norm;
+        double scale = clipScale(norm, maxNorm);
+        if (scale != 1) {
             for (int i = 0; i < gradient.length; i++) {
                 gradient[i] *= scale;
             }
         }
         return norm;
+    }
+
+    /** The factor that clipping by global norm multiplies a gradient of norm {@code norm} by: maxNorm/norm above the limit, else 1. */
+    public static double clipScale(double norm, double maxNorm) {
+        return norm > maxNorm && Double.isFinite(norm) ? maxNorm / norm : 1;
     }
 
     /**
@@ -108,8 +105,13 @@ public final class GradientTransforms {
             throw new IllegalArgumentException("maxAbs must be finite and > 0, got " + maxAbs);
         }
         for (int i = 0; i < gradient.length; i++) {
-            gradient[i] = Math.max(-maxAbs, Math.min(maxAbs, gradient[i]));
+            gradient[i] = clamp(gradient[i], maxAbs);
         }
+    }
+
+    /** g clamped into [−maxAbs, maxAbs]; NaN stays NaN. */
+    public static double clamp(double g, double maxAbs) {
+        return Math.max(-maxAbs, Math.min(maxAbs, g));
     }
 
     /**

@@ -184,7 +184,7 @@ public final class OptimizerState {
                     g *= scale;
                 }
                 if (clip > 0) {
-                    g = Math.max(-clip, Math.min(clip, g));
+                    g = GradientTransforms.clamp(g, clip);
                 }
                 switch (kind) {
                     case SGD -> w[i] -= lr * g;

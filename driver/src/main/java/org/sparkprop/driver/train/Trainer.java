@@ -307,7 +307,7 @@ public final class Trainer {
             if (!Double.isFinite(sums.lossSum()) || !Double.isFinite(norm)) {
                 throw diverged(Double.isFinite(sums.lossSum()) ? "gradient is" : "loss is");
             }
-            double scale = config.clipNorm() > 0 && norm > config.clipNorm() ? config.clipNorm() / norm : 1;
+            double scale = config.clipNorm() > 0 ? GradientTransforms.clipScale(norm, config.clipNorm()) : 1;
             Object kept = keptWeights;
             Chunks.Range cast = kept == null ? null : (from, to) -> network.castInto(w, kept, from, to);
             if (!state.optimizer.step(w, g, rate, scale, config.clipValue(), touched, cast)) {
