@@ -42,7 +42,7 @@ import org.sparkprop.kernels.Topology;
  */
 class SparseShareTest {
     /** 2^14 inputs, 16 hidden: 262,243 parameters, five chunks of the driver's passes. */
-    private static final int FEATURES = 1 << 14;
+    static final int FEATURES = 1 << 14;
     private static Dataset sparse;
 
     @BeforeAll
