@@ -262,8 +262,8 @@ public final class Trainer {
             // a step's job label, only where a step is a job: formatting it allocates a kilobyte or two per step
             String description = exchange.exchange() == Exchange.PER_STEP ? stepDescription() : null;
             // the weights changed since the previous step that the update did not cast itself: none where the exchange
-            // keeps the weights (the update writes them there), else every one or only where that step's gradient was held
-            Chunks.Cover changed = keptWeights != null ? Chunks.NONE : state.optimizer.changesOnlyTouched() ? touched : null;
+            // keeps the weights (the update writes them there); elsewhere the exchange sends a fresh copy of all anyway
+            Chunks.Cover changed = keptWeights != null ? Chunks.NONE : null;
             StepJob.Sums sums = exchange.step(state.weights, changed, state.step, state.epoch, t, description, gradient);
             double norm = update(sums);
             state.epochNormSum += norm;
