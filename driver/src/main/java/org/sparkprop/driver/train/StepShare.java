@@ -18,7 +18,8 @@ import org.sparkprop.kernels.Topology;
  *
  * <p>Buffers are reused: a share that takes a larger gradient than before grows them by half again, so a run's
  * steps stop allocating once the largest share has been seen. On the per-step exchange's cluster path the share is
- * a task's result and travels through Spark's serializer with its buffers (the used part at most, plus slack).
+ * a task's result and travels through Spark's serializer with its whole buffers: the used part and up to half as
+ * much again of slack.
  */
 public final class StepShare implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
