@@ -94,13 +94,29 @@ public final class HadoopFiles {
      */
     public static void replaceAtomically(FileSystem fs, Configuration conf, Path target, byte[] bytes) throws IOException {
         fs.mkdirs(target.getParent());
-        Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+        Path temporary = temporaryFile(target);
         write(fs, temporary, bytes);
-        try {
-            FileContext.getFileContext(target.toUri(), conf).rename(temporary, target, Options.Rename.OVERWRITE);
-        } catch (UnsupportedOperationException e) {
+        if (!renameOver(conf, temporary, target)) {
             fs.delete(temporary, false);
             write(fs, target, bytes);
+        }
+    }
+
+    /** A hidden sibling of {@code target} to write a file into before it is renamed into place. */
+    private static Path temporaryFile(Path target) {
+        return new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+    }
+
+    /**
+     * Renames the file {@code temporary} to {@code target}, replacing it in one step; false, with nothing done, where
+     * the file system cannot (object stores).
+     */
+    private static boolean renameOver(Configuration conf, Path temporary, Path target) throws IOException {
+        try {
+            FileContext.getFileContext(target.toUri(), conf).rename(temporary, target, Options.Rename.OVERWRITE);
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
         }
     }
 
@@ -203,6 +219,11 @@ public final class HadoopFiles {
         void writeTo(Writer writer) throws IOException;
     }
 
+    /** The error for an output that exists and may not be replaced; {@code what} names it, e.g. "output". */
+    public static UserException alreadyExists(String what, String path) {
+        return new UserException(what + " " + path + " already exists; pass --overwrite to replace it");
+    }
+
     /** Refuses an existing {@code path} unless {@code overwrite}: checked before any work starts. */
     public static void checkAbsent(String path, boolean overwrite, String what, Configuration conf) {
         if (overwrite) {
@@ -211,7 +232,7 @@ public final class HadoopFiles {
         try {
             Path p = new Path(path);
             if (p.getFileSystem(conf).exists(p)) {
-                throw new UserException(what + " " + path + " already exists; pass --overwrite to replace it");
+                throw alreadyExists(what, path);
             }
         } catch (IOException e) {
             throw new UserException("cannot check " + what + " " + path + ": " + e.getMessage(), e);
@@ -219,13 +240,14 @@ public final class HadoopFiles {
     }
 
     /**
-     * Writes a UTF-8 text file: first to a hidden temporary file beside {@code path}, then renamed into place,
-     * so that {@code path} holds either nothing (or its old content) or the whole new content. The temporary file
-     * is removed if writing fails.
+     * Writes a UTF-8 text file: first to a hidden temporary file beside {@code path}, then renamed over it as
+     * {@link #replaceAtomically} renames (where the file system cannot rename over a file, the old one is deleted
+     * first), so that {@code path} holds either nothing (or its old content) or the whole new content. The temporary
+     * file is removed if writing fails.
      */
     public static void writeTextAtomically(String path, boolean overwrite, Configuration conf, Content content) {
         Path target = new Path(path);
-        Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+        Path temporary = temporaryFile(target);
         FileSystem fs;
         try {
             // No .crc side file beside a local output: it would outlive a replaced file's checksum and confuse readers.
@@ -237,14 +259,14 @@ public final class HadoopFiles {
             try (Writer writer = new BufferedWriter(new OutputStreamWriter(fs.create(temporary, false), StandardCharsets.UTF_8))) {
                 content.writeTo(writer);
             }
-            if (fs.exists(target)) {
-                if (!overwrite) {
-                    throw new UserException("output " + path + " already exists; pass --overwrite to replace it");
-                }
-                fs.delete(target, false);
+            if (!overwrite && fs.exists(target)) {
+                throw alreadyExists("output", path);
             }
-            if (!fs.rename(temporary, target)) {
-                throw new UserException("cannot rename " + temporary + " to " + path);
+            if (!renameOver(conf, temporary, target)) {
+                fs.delete(target, false);
+                if (!fs.rename(temporary, target)) {
+                    throw new UserException("cannot rename " + temporary + " to " + path);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + path, e);

@@ -33,8 +33,10 @@ import org.sparkprop.driver.data.DataReader;
 import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.driver.data.InputSpec;
 import org.sparkprop.driver.data.LabelKind;
+import org.sparkprop.driver.data.Storage;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.eval.Metrics;
+import org.sparkprop.driver.optim.OptimizerKind;
 import org.sparkprop.driver.train.BatchPlan;
 import org.sparkprop.driver.train.ChannelProbe;
 import org.sparkprop.driver.train.EpochRecord;
@@ -64,8 +66,10 @@ import scala.collection.Iterator;
  * compute), per step (in memory and through broadcast and task results) and per epoch (one barrier stage), and the
  * per-epoch channel's round trip alone; (4) training throughput and time to a target accuracy of sparkprop against Spark MLlib's
  * MultilayerPerceptronClassifier on the built-in digits, MLlib as installed (in a JVM of its own, on the BLAS netlib
- * finds there) and MLlib in this JVM (on sparkprop's BLAS: netlib chooses once per JVM), and (4b) sparkprop per epoch
- * and per step beside one numpy process ({@link NumpyPeer}) on the same rows and settings, where Python has numpy.
+ * finds there) and MLlib in this JVM (on sparkprop's BLAS: netlib chooses once per JVM), (4b) sparkprop per epoch
+ * and per step beside one numpy process ({@link NumpyPeer}) on the same rows and settings, where Python has numpy, and
+ * (5) sparse input: sparkprop's epochs on builtin:text against one epoch of scikit-learn's MLPClassifier
+ * ({@link SklearnPeer}), where Python has scikit-learn, and sparse storage against dense on a generated set of 1% density.
  * Prints a table and writes the same figures as JSON, with the machine's load average.
  */
 final class BenchCommand implements Main.Command {
@@ -76,6 +80,10 @@ final class BenchCommand implements Main.Command {
     static final int ROUND_STEPS = 20;
     /** numpy's trainer, relative to the repository's root. */
     static final String NUMPY_SCRIPT = "benchmarks/numpy/numpy_mlp.py";
+    /** scikit-learn's trainer, relative to the repository's root. */
+    static final String SKLEARN_SCRIPT = "benchmarks/sklearn/sklearn_mlp.py";
+    /** Debian's python3-sklearn is for the system's Python. */
+    static final String SKLEARN_PYTHON = "/usr/bin/python3";
 
     /**
      * What runs and for how long.
@@ -98,17 +106,18 @@ final class BenchCommand implements Main.Command {
      * @param peerHidden      the hidden width of the comparison with numpy (ReLU, as numpy_mlp.py's)
      * @param peerRuns        {batch size, epochs} of each run of that comparison
      * @param peerRate        Adam's learning rate in it, numpy's and sparkprop's
+     * @param sparse          section 5's settings
      */
     record Settings(int[][] kernelNetworks, int kernelRows, int[] stepNetwork, String trainData, String testData, int[] hidden,
                     double seconds, int steps, int epochs, int batchSize, double learningRate, int throughputBatch,
-                    int throughputEpochs, int mllibIterations, int peerHidden, int[][] peerRuns, double peerRate) {
+                    int throughputEpochs, int mllibIterations, int peerHidden, int[][] peerRuns, double peerRate, Sparse sparse) {
         /** Figures worth quoting, in about a minute and a half on two idle cores: the digits, a 200,000-weight step network. */
         static final Settings FULL = new Settings(new int[][] {{784, 128, 10}, {784, 1024, 1024, 10}}, 256, new int[] {784, 256, 10},
                 "builtin:digits", "builtin:digits:test", new int[] {128}, 1.0, 200, 12, 512, 0.03, 8000, 20, 100,
-                256, new int[][] {{512, 10}, {128, 20}}, 0.001);
-        /** A smoke run of seconds: every section on small networks and Iris, figures not worth quoting. */
+                256, new int[][] {{512, 10}, {128, 20}}, 0.001, Sparse.FULL);
+        /** A smoke run of seconds: every section on small networks and Iris (section 5: see {@link Sparse#QUICK}), figures not worth quoting. */
         static final Settings QUICK = new Settings(new int[][] {{64, 32, 10}, {64, 48, 48, 10}}, 32, new int[] {4, 64, 3},
-                "builtin:iris", "builtin:iris:test", new int[] {8}, 0.02, 5, 8, 32, 0.01, 64, 1, 2, 8, new int[][] {{32, 1}}, 0.01);
+                "builtin:iris", "builtin:iris:test", new int[] {8}, 0.02, 5, 8, 32, 0.01, 64, 1, 2, 8, new int[][] {{32, 1}}, 0.01, Sparse.QUICK);
 
         Settings {
             require(seconds > 0 && seconds <= 600, "seconds", seconds, "in (0, 600]");
@@ -127,7 +136,7 @@ final class BenchCommand implements Main.Command {
                     o.integer("steps", steps), o.integer("epochs", epochs), o.integer("batch-size", batchSize),
                     o.number("learning-rate", learningRate), o.integer("throughput-batch-size", throughputBatch),
                     o.integer("throughput-epochs", throughputEpochs), o.integer("mllib-iterations", mllibIterations), peerHidden, peerRuns,
-                    peerRate);
+                    peerRate, sparse);
         }
 
         private static void require(boolean ok, String flag, Object value, String expected) {
@@ -137,15 +146,41 @@ final class BenchCommand implements Main.Command {
         }
     }
 
+    /**
+     * Section 5, sparse input: (a) sparkprop for {@code epochs} epochs against scikit-learn's MLPClassifier for one, a
+     * network features-{@code hidden}-classes (ReLU, softmax) trained on the same rows with the same batch and rate;
+     * (b) the same network on {@code onePercent} for {@code densityEpochs} epochs, cached sparse and cached dense.
+     *
+     * @param textTrain     (a)'s training data: a built-in split, or null for {@code quickText} generated
+     * @param textTest      (a)'s test data, likewise
+     * @param quickText     (a)'s generated stand-in where {@code textTrain} is null
+     * @param hidden        the hidden width of (a) and (b)
+     * @param batchSize     the global batch of (a) and (b)
+     * @param epochs        sparkprop's epochs in (a); scikit-learn runs one
+     * @param learningRate  the learning rate of (a) and (b), sparkprop's and scikit-learn's
+     * @param onePercent    (b)'s generated data
+     * @param densityEpochs epochs of each run of (b)
+     */
+    record Sparse(String textTrain, String textTest, SparseBenchData quickText, int hidden, int batchSize, int epochs, double learningRate,
+                  SparseBenchData onePercent, int densityEpochs) {
+        /** builtin:text at 262144-128-20, Adam, batch 256, 5 epochs (issue 13's target); 1% density at 10,000 features. */
+        static final Sparse FULL = new Sparse("builtin:text", "builtin:text:test", null, 128, 256, 5, 0.001,
+                new SparseBenchData(10_000, 100, 20, 8_000, 2_000), 2);
+        /** Seconds: small generated sets for both parts. */
+        static final Sparse QUICK = new Sparse(null, null, new SparseBenchData(2_000, 12, 5, 600, 200), 16, 32, 2, 0.01,
+                new SparseBenchData(1_000, 10, 5, 400, 100), 1);
+    }
+
     @Override
     public Options options() {
         Settings d = Settings.FULL;
         Settings q = Settings.QUICK;
         return new Options("bench", "Measures BLAS, sparkprop's kernels, its training step against Spark's own floor, and "
-                + "training against Spark MLlib's MultilayerPerceptronClassifier; prints a table and writes JSON.")
+                + "training against Spark MLlib's MultilayerPerceptronClassifier, and sparse input against scikit-learn and the dense path; "
+                + "prints a table and writes JSON.")
                 .required("output", "PATH", "JSON file to write (refused if it exists, unless --overwrite)")
                 .flag("overwrite", "replace an existing output file (atomically)")
-                .flag("quick", "a smoke run of seconds: every section on small networks and Iris, figures not worth quoting "
+                .flag("quick", "a smoke run of seconds: every section on small networks, Iris and small generated sparse sets, figures not worth quoting "
                         + "(defaults below in brackets)")
                 .value("seconds", "S", "seconds per kernel measurement (default " + d.seconds() + " [" + q.seconds() + "])")
                 .value("steps", "N", "steps and bare jobs timed for the step overhead (default " + d.steps() + " [" + q.steps() + "])")
@@ -162,6 +197,11 @@ final class BenchCommand implements Main.Command {
                 .value("python", "CMD", "the Python whose numpy runs beside sparkprop in section 4 (default python3; "
                         + "without numpy the column is left out)")
                 .value("numpy-script", "PATH", "numpy's trainer (default " + NUMPY_SCRIPT + ", from the repository's root)")
+                .flag("only-sparse", "run section 5 (sparse input) alone")
+                .value("sparse-optimizer", "NAME", "sparkprop's optimizer in section 5 (default adam; scikit-learn's is Adam)")
+                .value("sklearn-python", "CMD", "the Python whose scikit-learn runs beside sparkprop in section 5 (default "
+                        + SKLEARN_PYTHON + "; without scikit-learn the column is left out)")
+                .value("sklearn-script", "PATH", "scikit-learn's trainer (default " + SKLEARN_SCRIPT + ", from the repository's root)")
                 .value("master", "URL", "Spark master (default: spark-submit's, else " + SparkRuntime.DEFAULT_MASTER + ")");
     }
 
@@ -173,37 +213,70 @@ final class BenchCommand implements Main.Command {
         MllibRuns mllibRuns = o.get("mllib", MllibRuns::parse, MllibRuns.BOTH);
         HadoopFiles.checkAbsent(output, overwrite, "output", DataFlags.hadoopConf());
 
-        NumpyPeer.Probe numpy = NumpyPeer.probe(o.has("python") ? o.string("python") : "python3",
+        boolean onlySparse = o.has("only-sparse");
+        OptimizerKind sparseOptimizer = o.get("sparse-optimizer", OptimizerKind::parse, OptimizerKind.ADAM);
+        NumpyPeer.Probe numpy = onlySparse ? null : NumpyPeer.probe(o.has("python") ? o.string("python") : "python3",
                 o.has("numpy-script") ? o.string("numpy-script") : NUMPY_SCRIPT);
+        SklearnPeer.Probe sklearn = SklearnPeer.probe(o.has("sklearn-python") ? o.string("sklearn-python") : SKLEARN_PYTHON,
+                o.has("sklearn-script") ? o.string("sklearn-script") : SKLEARN_SCRIPT);
         ObjectNode json = new ObjectMapper().createObjectNode();
         json.put("quick", o.has("quick"));
         json.put("load_average_at_start", loadAverage());
         ObjectNode machine = json.putObject("machine");
         Table table = new Table(out);
 
-        List<Block> trainBlocks;
-        List<Block> testBlocks;
+        List<Block> trainBlocks = null;
+        List<Block> testBlocks = null;
         String master;
         try (JavaSparkContext sc = SparkRuntime.open("bench", o.string("master"))) {
             master = sc.master();
             describeMachine(machine, sc);
             table.header(machine);
-            BLAS nativeBlas = Blas.isNative() ? NativeBLAS.getInstance() : null;
-            BLAS javaBlas = JavaBLAS.getInstance();
-            json.set("blas", blasSection(settings, nativeBlas, javaBlas, table));
-            json.set("kernels", kernelSection(settings, nativeBlas, javaBlas, table));
+            if (!onlySparse) {
+                BLAS nativeBlas = Blas.isNative() ? NativeBLAS.getInstance() : null;
+                BLAS javaBlas = JavaBLAS.getInstance();
+                json.set("blas", blasSection(settings, nativeBlas, javaBlas, table));
+                json.set("kernels", kernelSection(settings, nativeBlas, javaBlas, table));
 
-            Dataset train = DataReader.readForTraining(sc, InputSpec.of(settings.trainData(), DataFormat.LIBSVM), LabelKind.CLASSES,
-                    null, sc.defaultParallelism());
-            Dataset test = DataReader.readOrdered(sc, InputSpec.of(settings.testData(), DataFormat.LIBSVM), train.schema());
-            json.set("step", stepSection(settings, sc, train, table));
-            ObjectNode endToEnd = json.putObject("end_to_end");
-            endToEnd.set("sparkprop", sparkpropRun(settings, settings.batchSize(), settings.epochs(), sc, train, test));
-            endToEnd.set("sparkprop_throughput", sparkpropRun(settings, settings.throughputBatch(), settings.throughputEpochs(), sc, train, null));
-            endToEnd.set("beside_numpy", besideNumpy(settings, sc, train, test, numpy));
-            trainBlocks = Arrays.asList(SparkJobs.runOnPartitions(sc, train.blocks(), new OnlyBlock(), Block.class, "bench: blocks for MLlib"));
-            testBlocks = Arrays.asList(SparkJobs.runOnPartitions(sc, test.blocks(), new OnlyBlock(), Block.class, "bench: blocks for MLlib"));
+                Dataset train = DataReader.readForTraining(sc, InputSpec.of(settings.trainData(), DataFormat.LIBSVM), LabelKind.CLASSES,
+                        null, sc.defaultParallelism());
+                Dataset test = DataReader.readOrdered(sc, InputSpec.of(settings.testData(), DataFormat.LIBSVM), train.schema());
+                json.set("step", stepSection(settings, sc, train, table));
+                ObjectNode endToEnd = json.putObject("end_to_end");
+                endToEnd.set("sparkprop", sparkpropRun(settings, settings.batchSize(), settings.epochs(), sc, train, test));
+                endToEnd.set("sparkprop_throughput", sparkpropRun(settings, settings.throughputBatch(), settings.throughputEpochs(), sc, train, null));
+                endToEnd.set("beside_numpy", besideNumpy(settings, sc, train, test, numpy));
+                trainBlocks = Arrays.asList(SparkJobs.runOnPartitions(sc, train.blocks(), new OnlyBlock(), Block.class, "bench: blocks for MLlib"));
+                testBlocks = Arrays.asList(SparkJobs.runOnPartitions(sc, test.blocks(), new OnlyBlock(), Block.class, "bench: blocks for MLlib"));
+            }
+            json.set("sparse", sparseSection(settings.sparse(), sparseOptimizer, sc, sklearn));
         }
+        UserException ownJvmFailure = onlySparse ? null : mllibSection(settings, json, mllibRuns, master, trainBlocks, testBlocks, table);
+        printSparse((ObjectNode) json.get("sparse"), table);
+        json.put("load_average_at_end", loadAverage());
+        table.title("load average (1 minute) at the start " + fixed(json.get("load_average_at_start").asDouble(), 2) + ", at the end "
+                + fixed(json.get("load_average_at_end").asDouble(), 2));
+
+        String text;
+        try {
+            text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot format the results as JSON", e);
+        }
+        HadoopFiles.writeTextAtomically(output, overwrite, DataFlags.hadoopConf(), writer -> writer.write(text + "\n"));
+        out.println();
+        out.println("results written to " + output);
+        if (ownJvmFailure != null) {
+            throw ownJvmFailure;
+        }
+    }
+
+    /**
+     * Section 4's MLlib runs, after sparkprop's: each run's figures and the comparison into the JSON's end_to_end
+     * (Modified), the tables printed; returns the failure of MLlib's own JVM, if it failed, for the command to end with.
+     */
+    private static UserException mllibSection(Settings settings, ObjectNode json, MllibRuns mllibRuns, String master,
+                                              List<Block> trainBlocks, List<Block> testBlocks, Table table) {
         ObjectNode endToEnd = (ObjectNode) json.get("end_to_end");
         int[] layers = endToEndNetwork(settings, trainBlocks.get(0).inputs, endToEnd.get("sparkprop").get("classes").asInt());
         MllibPeer.Rows trainRows = MllibPeer.Rows.of(trainBlocks);
@@ -223,22 +296,7 @@ final class BenchCommand implements Main.Command {
         }
         compare(endToEnd, peers, layers, trainRows.count(), settings, table);
         printBesideNumpy((ObjectNode) endToEnd.get("beside_numpy"), table);
-        json.put("load_average_at_end", loadAverage());
-        table.title("load average (1 minute) at the start " + fixed(json.get("load_average_at_start").asDouble(), 2) + ", at the end "
-                + fixed(json.get("load_average_at_end").asDouble(), 2));
-
-        String text;
-        try {
-            text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot format the results as JSON", e);
-        }
-        HadoopFiles.writeTextAtomically(output, overwrite, DataFlags.hadoopConf(), writer -> writer.write(text + "\n"));
-        out.println();
-        out.println("results written to " + output);
-        if (ownJvmFailure != null) {
-            throw ownJvmFailure;
-        }
+        return ownJvmFailure;
     }
 
     /** {@code --mllib}: where MLlib runs. */
@@ -785,6 +843,183 @@ final class BenchCommand implements Main.Command {
 
     private static String timeAndAccuracy(com.fasterxml.jackson.databind.JsonNode run) {
         return fixed(run.get("train_seconds").asDouble(), 2) + " s (" + fixed(run.get("accuracy").asDouble(), 4) + ")";
+    }
+
+    // ---- 5. sparse input ----
+
+    /**
+     * (a) sparkprop on the sparse set for {@link Sparse#epochs} epochs (storage as {@code auto} chooses, that is
+     * sparse) against one scikit-learn process for one epoch on the same rows written as LibSVM, and (b) the same
+     * network on the generated 1% set for {@link Sparse#densityEpochs} epochs cached sparse, then cached dense. Times
+     * are training loops ({@link TrainResult#trainSeconds}, scikit-learn's fit); accuracies on the test rows after the
+     * last epoch.
+     */
+    private static ObjectNode sparseSection(Sparse settings, OptimizerKind optimizer, JavaSparkContext sc, SklearnPeer.Probe sklearn) {
+        ObjectNode n = new ObjectMapper().createObjectNode();
+        n.put("optimizer", optimizer.id());
+        n.put("batch_size", settings.batchSize());
+        n.put("learning_rate", settings.learningRate());
+        n.put("precision", Precision.FLOAT.toString());
+        Path folder = null;
+        try {
+            folder = Files.createTempDirectory("sparkprop-bench-sparse-");
+            Path trainFile = folder.resolve("train.libsvm");
+            Path testFile = folder.resolve("test.libsvm");
+            int partitions = sc.defaultParallelism();
+
+            // (a) against scikit-learn
+            ObjectNode text = n.putObject("text");
+            InputSpec trainSpec;
+            InputSpec testSpec;
+            if (settings.textTrain() != null) {
+                text.put("data", settings.textTrain());
+                text.put("test_data", settings.textTest());
+                trainSpec = InputSpec.of(settings.textTrain(), DataFormat.LIBSVM);
+                testSpec = InputSpec.of(settings.textTest(), DataFormat.LIBSVM);
+                if (sklearn.found() != null) {
+                    for (Path file : new Path[] {trainFile, testFile}) {
+                        try (var writer = Files.newBufferedWriter(file)) {
+                            BuiltinExport.writeLibSvm(file == trainFile ? settings.textTrain() : settings.textTest(), writer);
+                        }
+                    }
+                }
+            } else {
+                SparseBenchData data = settings.quickText();
+                text.put("data", data.describe());
+                data.write(trainFile, testFile, SEED);
+                trainSpec = new InputSpec(trainFile.toString(), DataFormat.LIBSVM, data.features(), List.of());
+                testSpec = new InputSpec(testFile.toString(), DataFormat.LIBSVM, data.features(), List.of());
+            }
+            Dataset train = DataReader.readForTraining(sc, trainSpec, LabelKind.CLASSES, null, partitions);
+            ObjectNode ours;
+            try {
+                Dataset test = DataReader.readOrdered(sc, testSpec, train.schema());
+                try {
+                    text.put("network", name(new int[] {train.schema().numFeatures(), settings.hidden(), train.schema().outputs()})
+                            + " (relu hidden layer, softmax output)");
+                    text.put("train_rows", train.rows());
+                    ours = sparseRun(settings, optimizer, settings.epochs(), sc, train, test);
+                } finally {
+                    test.unpersist();
+                }
+            } finally {
+                train.unpersist();
+            }
+            text.set("sparkprop", ours);
+            if (sklearn.found() == null) {
+                text.put("sklearn_note", sklearn.note());
+            } else {
+                SklearnPeer.Found found = sklearn.found();
+                NumpyPeer.Result result = SklearnPeer.train(found, trainFile, testFile, train.schema().numFeatures(), settings.hidden(), 1,
+                        settings.batchSize(), settings.learningRate());
+                ObjectNode sk = text.putObject("sklearn");
+                sk.put("python", found.executable());
+                sk.put("version", found.version());
+                sk.put("epochs", 1);
+                sk.put("train_seconds", result.trainSeconds());
+                sk.put("accuracy", result.accuracy());
+                sk.put("output", result.line());
+                double ratio = ours.get("train_seconds").asDouble() / result.trainSeconds();
+                text.put("sparkprop_epochs_to_one_sklearn_epoch", ratio);
+                text.put("accuracy_minus_sklearn", ours.get("accuracy").asDouble() - result.accuracy());
+                text.put("target_met", ratio <= 0.5 && ours.get("accuracy").asDouble() >= result.accuracy());
+            }
+
+            // (b) 1% density: sparse storage and kernels against the dense path on the same rows
+            SparseBenchData data = settings.onePercent();
+            ObjectNode density = n.putObject("density");
+            density.put("data", data.describe());
+            density.put("density", data.density());
+            density.put("epochs", settings.densityEpochs());
+            data.write(trainFile, testFile, SEED + 2);
+            InputSpec onePercentTrain = new InputSpec(trainFile.toString(), DataFormat.LIBSVM, data.features(), List.of());
+            InputSpec onePercentTest = new InputSpec(testFile.toString(), DataFormat.LIBSVM, data.features(), List.of())
+                    .withStorage(Storage.SPARSE);
+            for (Storage storage : new Storage[] {Storage.SPARSE, Storage.DENSE}) {
+                Dataset rows = DataReader.readForTraining(sc, onePercentTrain.withStorage(storage), LabelKind.CLASSES, null, partitions);
+                try {
+                    Dataset test = DataReader.readOrdered(sc, onePercentTest, rows.schema());
+                    try {
+                        density.put("network", name(new int[] {rows.schema().numFeatures(), settings.hidden(), rows.schema().outputs()})
+                                + " (relu hidden layer, softmax output)");
+                        density.set(storage.id(), sparseRun(settings, optimizer, settings.densityEpochs(), sc, rows, test));
+                    } finally {
+                        test.unpersist();
+                    }
+                } finally {
+                    rows.unpersist();
+                }
+            }
+            density.put("dense_to_sparse_per_epoch", density.get("dense").get("seconds_per_epoch").asDouble()
+                    / density.get("sparse").get("seconds_per_epoch").asDouble());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the sparse sets for section 5", e);
+        } finally {
+            if (folder != null) {
+                for (String f : new String[] {"train.libsvm", "test.libsvm", ""}) {
+                    try {
+                        Files.deleteIfExists(folder.resolve(f));
+                    } catch (IOException e) {
+                        // a temporary file left behind
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    /** sparkprop on {@code train} (ReLU hidden layer, the section's batch and rate, {@code optimizer}), its accuracy on {@code test}. */
+    private static ObjectNode sparseRun(Sparse settings, OptimizerKind optimizer, int epochs, JavaSparkContext sc, Dataset train, Dataset test) {
+        TrainConfig.Builder b = TrainConfig.builder();
+        b.hidden = new int[] {settings.hidden()};
+        b.activation = Activation.RELU;
+        b.optimizer = optimizer;
+        b.batchSize = settings.batchSize();
+        b.learningRate = settings.learningRate();
+        b.epochs = epochs;
+        b.seed = SEED;
+        b.patience = 0;
+        TrainConfig config = b.build();
+        TrainResult result = new Trainer(sc, config).train(train, null, TrainListener.SILENT);
+        Metrics metrics = Evaluator.evaluate(sc, result.topology(), config.precision(), result.weights(), test.schema(), test.blocks(),
+                "bench: test accuracy");
+        ObjectNode n = new ObjectMapper().createObjectNode();
+        n.put("storage", train.storage());
+        n.put("cached_bytes", train.cachedBytes());
+        n.put("exchange", result.exchange());
+        n.put("epochs", result.history().size());
+        n.put("steps", result.steps());
+        n.put("train_seconds", result.trainSeconds());
+        n.put("seconds_per_epoch", result.trainSeconds() / result.history().size());
+        n.put("accuracy", metrics.headline());
+        return n;
+    }
+
+    private static void printSparse(ObjectNode n, Table table) {
+        ObjectNode text = (ObjectNode) n.get("text");
+        ObjectNode ours = (ObjectNode) text.get("sparkprop");
+        table.title(String.format(Locale.ROOT, "5. sparse input: %s, %s, batch %d, rate %s, float; training loop seconds (test accuracy)",
+                text.get("network").asText(), n.get("optimizer").asText(), n.get("batch_size").asInt(), n.get("learning_rate").asText()));
+        table.row("(a) %s (%,d rows), cached %s, %s bytes", text.get("data").asText(), text.get("train_rows").asLong(),
+                ours.get("storage").asText(), String.format(Locale.ROOT, "%,d", ours.get("cached_bytes").asLong()));
+        table.row("%-34s %s", "sparkprop, " + ours.get("epochs").asInt() + " epochs", timeAndAccuracy(ours));
+        if (text.has("sklearn")) {
+            ObjectNode sk = (ObjectNode) text.get("sklearn");
+            table.row("%-34s %s", "scikit-learn " + sk.get("version").asText() + ", 1 epoch", timeAndAccuracy(sk));
+            table.row("%-34s %s× (target ≤ 0.5 at scikit-learn's accuracy or better: %s)", "sparkprop's epochs ÷ its one",
+                    fixed(text.get("sparkprop_epochs_to_one_sklearn_epoch").asDouble(), 2), text.get("target_met").asBoolean() ? "met" : "not met");
+        } else {
+            table.row("%s", text.get("sklearn_note").asText());
+        }
+        ObjectNode density = (ObjectNode) n.get("density");
+        table.row("(b) %s, %s, %d epochs each", density.get("data").asText(), density.get("network").asText(), density.get("epochs").asInt());
+        table.row("%-34s %14s %14s %16s", "storage", "s per epoch", "test accuracy", "cached bytes");
+        for (String storage : new String[] {"sparse", "dense"}) {
+            ObjectNode run = (ObjectNode) density.get(storage);
+            table.row("%-34s %14s %14s %,16d", storage, fixed(run.get("seconds_per_epoch").asDouble(), 3), fixed(run.get("accuracy").asDouble(), 4),
+                    run.get("cached_bytes").asLong());
+        }
+        table.row("%-34s %14s (target ≥ 5×)", "dense ÷ sparse, per epoch", fixed(density.get("dense_to_sparse_per_epoch").asDouble(), 2) + "×");
     }
 
     /** The system's load average over the last minute, or NaN where the platform has none. */

@@ -31,7 +31,7 @@ final class DataFlags {
     /**
      * Declares --train (training) or --data (evaluate, predict), and --format, --num-features, --features-col,
      * --feature-cols, --max-bad-rows, --max-bad-fraction; for training also --label-col and --weight-col (evaluate
-     * declares its own --label-col).
+     * declares its own --label-col and --weight-col; predict skips the model's weight column).
      */
     static void declare(Options o, boolean training) {
         if (training) {

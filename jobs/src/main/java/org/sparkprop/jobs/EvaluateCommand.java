@@ -11,16 +11,21 @@ import org.sparkprop.driver.eval.Metrics;
 import org.sparkprop.driver.model.Model;
 import org.sparkprop.driver.model.ModelStore;
 
-/** {@code sparkprop evaluate}: loss and metrics of a model on labelled data. */
+/**
+ * {@code sparkprop evaluate}: loss and metrics of a model on labelled data; weighted metrics where the rows have sample
+ * weights (--weight-col, or the model's weight column where the data still hold it).
+ */
 final class EvaluateCommand implements Main.Command {
     @Override
     public Options options() {
         Options o = new Options("evaluate", "Prints loss and metrics of a model on labelled data: accuracy, per-class precision, recall and F1 "
-                + "and the confusion matrix for classification; MSE, RMSE, MAE and R² for regression.");
+                + "and the confusion matrix for classification; MSE, RMSE, MAE and R² for regression; weighted where the rows have sample weights.");
         o.required("model", "DIR", "model directory written by train");
         DataFlags.declare(o, false);
         o.value("label-col", "NAME", "parquet, orc, json: the label column (default: the model's label column if it was trained on one, else "
                 + DataFlags.LABEL_COLUMN + "); libsvm and csv files are read with the model's label columns");
+        o.value("weight-col", "NAME", "csv, parquet, orc, json: a column of sample weights (finite numbers >= 0, not a feature) by which "
+                + "every metric is weighted (default: the model's weight column, where the data hold it)");
         return o.flag("json", "print one JSON object (count, loss, accuracy or rmse, ...) instead of a table")
                 .value("master", "URL", "Spark master (default: spark-submit's, else " + SparkRuntime.DEFAULT_MASTER + ")");
     }

@@ -1,6 +1,5 @@
 package org.sparkprop.jobs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
@@ -9,6 +8,7 @@ import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.registry.Registry;
+import org.sparkprop.predictor.Json;
 
 /**
  * {@code sparkprop models ACTION}: the versions of a registered model. {@code list}, {@code show},
@@ -100,7 +100,7 @@ final class ModelsCommand implements Main.Command {
     private static void list(Registry registry, Integer current, boolean json, PrintStream out) {
         List<Registry.Version> versions = registry.versions();
         if (json) {
-            ArrayNode array = new ObjectMapper().createArrayNode();
+            ArrayNode array = Json.MAPPER.createArrayNode();
             versions.forEach(v -> array.add(describe(v, current)));
             out.println(array.toString());
             return;
@@ -115,7 +115,7 @@ final class ModelsCommand implements Main.Command {
     }
 
     private static ObjectNode describe(Registry.Version v, Integer current) {
-        ObjectNode n = new ObjectMapper().createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("version", v.number());
         n.put("current", current != null && current == v.number());
         if (v.parent() == null) {

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 final class NumpyPeer {
     private static final Pattern RESULT = Pattern.compile("train_s=([0-9.]+) .*test_acc=([0-9.]+)");
-    private static final long PROBE_SECONDS = 120;
+    static final long PROBE_SECONDS = 120;
     private static final long RUN_MINUTES = 30;
 
     /**
@@ -71,6 +71,14 @@ final class NumpyPeer {
     static Result train(Found numpy, Path train, Path test, int hidden, int epochs, int batchSize, double learningRate) {
         List<String> command = List.of(numpy.python(), numpy.script(), train.toString(), test.toString(), Integer.toString(hidden),
                 Integer.toString(epochs), Integer.toString(batchSize), Double.toString(learningRate), "f32");
+        return trainer("numpy", command);
+    }
+
+    /**
+     * Runs a peer's trainer ({@code command}), which prints {@code train_s=S ... test_acc=A}; its figures, or an
+     * IllegalStateException naming {@code peer} when it fails.
+     */
+    static Result trainer(String peer, List<String> command) {
         Output out;
         try {
             out = run(command, RUN_MINUTES, TimeUnit.MINUTES);
@@ -79,15 +87,16 @@ final class NumpyPeer {
         }
         Matcher m = RESULT.matcher(out.text());
         if (out.status() != 0 || !m.find()) {
-            throw new IllegalStateException("numpy run failed (status " + out.status() + "): " + String.join(" ", command) + "\n" + out.text());
+            throw new IllegalStateException(peer + " run failed (status " + out.status() + "): " + String.join(" ", command) + "\n" + out.text());
         }
         return new Result(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), lastLine(out.text()));
     }
 
-    private record Output(int status, String text) {
+    record Output(int status, String text) {
     }
 
-    private static Output run(List<String> command, long limit, TimeUnit unit) throws IOException {
+    /** Runs {@code command} with numpy's own thread setting, its output and error together, within {@code limit}. */
+    static Output run(List<String> command, long limit, TimeUnit unit) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.remove("OPENBLAS_NUM_THREADS");
@@ -110,7 +119,7 @@ final class NumpyPeer {
         return new Output(process.exitValue(), new String(bytes, StandardCharsets.UTF_8));
     }
 
-    private static String lastLine(String text) {
+    static String lastLine(String text) {
         String[] lines = text.strip().split("\n");
         return lines[lines.length - 1];
     }

@@ -5,7 +5,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.Partition;
@@ -19,25 +18,29 @@ import org.apache.spark.rdd.PartitionGroup;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.driver.HadoopFiles;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.driver.data.FrameInput;
-import org.sparkprop.driver.data.Schema;
 import org.sparkprop.driver.eval.Predictor;
 import org.sparkprop.driver.model.Model;
+import org.sparkprop.driver.model.ModelJson;
+import org.sparkprop.predictor.ModelSchema;
+import org.sparkprop.predictor.PredictionColumns;
 import scala.Option;
 
 /**
- * predict's Parquet output: the input columns to keep, then the prediction columns of {@link PredictCommand#columnNames}
- * with the values of {@link PredictCommand#values} (the CSV output's, typed), one row per input row in input order,
+ * predict's Parquet output: the input columns to keep, then the prediction columns of {@link PredictionColumns#names}
+ * with the values of {@link PredictionColumns#values} (the CSV output's, typed), one row per input row in input order,
  * in one Parquet file. The forward passes run on the executors, partition by partition; the rows are then written
- * by one task that takes the partitions in order, into a hidden sibling directory renamed into place at the end,
+ * by one task that takes the partitions in order, into a sibling directory renamed into place at the end,
  * so the output path holds either nothing (or its old content) or every row.
  */
 final class PredictionFrame {
@@ -52,7 +55,7 @@ final class PredictionFrame {
      */
     static long write(JavaSparkContext sc, Model model, Dataset data, FrameInput keepFrom, List<String> keep, String output,
                       boolean overwrite) {
-        Schema schema = model.schema();
+        ModelSchema schema = ModelJson.toModelSchema(model.schema());
         List<StructField> fields = new ArrayList<>();
         org.apache.spark.sql.Dataset<Row> kept = null;
         if (keepFrom != null) {
@@ -67,8 +70,8 @@ final class PredictionFrame {
             }
             kept = frame.select(keep.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new));
         }
-        List<String> predicted = PredictCommand.columnNames(schema);
-        Object[] sample = PredictCommand.values(schema, new double[schema.outputs()], 0, schema.outputs());
+        List<String> predicted = PredictionColumns.names(schema);
+        Object[] sample = PredictionColumns.values(schema, new double[schema.outputs()], 0);
         for (int i = 0; i < predicted.size(); i++) {
             if (keep.contains(predicted.get(i))) {
                 throw new UserException("--keep-cols: column '" + predicted.get(i) + "' would clash with the prediction column of that name");
@@ -87,7 +90,8 @@ final class PredictionFrame {
                     : kept.javaRDD().zipPartitions(outputs, new KeptRows(schema, width));
             JavaRDD<Row> oneInOrder = rows.rdd().coalesce(1, false, Option.apply(new InOrder()), null).toJavaRDD();
             writeAtomically(sc, output, overwrite,
-                    temporary -> SparkSession.builder().sparkContext(sc.sc()).getOrCreate().createDataFrame(oneInOrder, rowType).write().parquet(temporary));
+                    temporary -> SparkSession.builder().sparkContext(sc.sc()).getOrCreate().createDataFrame(oneInOrder, rowType).write()
+                            .mode(SaveMode.Overwrite).parquet(temporary));
         } finally {
             outputs.unpersist(false);
             weights.destroy();
@@ -102,52 +106,28 @@ final class PredictionFrame {
         return value instanceof Integer ? DataTypes.IntegerType : DataTypes.FloatType;
     }
 
-    /** Writes through {@code writer} into a hidden sibling directory of {@code output}, then renames it into place. */
+    /**
+     * Writes through {@code writer} into a sibling directory of {@code output}, which is then renamed into place
+     * ({@link HadoopFiles#writeDirectoryAtomically}); Spark's writer replaces the empty directory it is given.
+     */
     private static void writeAtomically(JavaSparkContext sc, String output, boolean overwrite, java.util.function.Consumer<String> writer) {
         Path target = new Path(output);
-        Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
-        Path aside = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
-        FileSystem fs;
         try {
-            fs = target.getFileSystem(sc.hadoopConfiguration());
-        } catch (IOException e) {
-            throw new UserException("cannot open the file system of " + output + ": " + e.getMessage(), e);
-        }
-        try {
-            writer.accept(temporary.toString());
-            boolean replacing = fs.exists(target);
-            if (replacing) {
-                if (!overwrite) {
-                    throw new UserException("output " + output + " already exists; pass --overwrite to replace it");
-                }
-                if (!fs.rename(target, aside)) {
-                    throw new UserException("cannot move the old " + output + " aside to " + aside);
-                }
-            }
-            if (!fs.rename(temporary, target)) {
-                throw new UserException("cannot rename " + temporary + " to " + output);
-            }
-            if (replacing) {
-                fs.delete(aside, true);
-            }
+            FileSystem fs = HadoopFiles.withoutChecksums(target.getFileSystem(sc.hadoopConfiguration()));
+            HadoopFiles.writeDirectoryAtomically(fs, fs.makeQualified(target), overwrite, "output", HadoopFiles.alreadyExists("output", output),
+                    temporary -> writer.accept(temporary.toString()));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("writing " + output, e);
-        } finally {
-            try {
-                fs.delete(temporary, true);
-            } catch (IOException ignored) {
-                // Best effort: the rename consumed it, or the failure being reported matters more.
-            }
         }
     }
 
     /** Prediction rows of one block (runs on an executor). */
     private static final class Rows implements FlatMapFunction<double[], Row> {
         private static final long serialVersionUID = 1L;
-        private final Schema schema;
+        private final ModelSchema schema;
         private final int width;
 
-        Rows(Schema schema, int width) {
+        Rows(ModelSchema schema, int width) {
             this.schema = schema;
             this.width = width;
         }
@@ -156,7 +136,7 @@ final class PredictionFrame {
         public Iterator<Row> call(double[] out) {
             List<Row> rows = new ArrayList<>(out.length / width);
             for (int offset = 0; offset < out.length; offset += width) {
-                rows.add(RowFactory.create(PredictCommand.values(schema, out, offset, width)));
+                rows.add(RowFactory.create(PredictionColumns.values(schema, out, offset)));
             }
             return rows.iterator();
         }
@@ -165,10 +145,10 @@ final class PredictionFrame {
     /** One DataFrame partition's kept columns beside its block's predictions, row for row (runs on an executor). */
     private static final class KeptRows implements FlatMapFunction2<Iterator<Row>, Iterator<double[]>, Row> {
         private static final long serialVersionUID = 1L;
-        private final Schema schema;
+        private final ModelSchema schema;
         private final int width;
 
-        KeptRows(Schema schema, int width) {
+        KeptRows(ModelSchema schema, int width) {
             this.schema = schema;
             this.width = width;
         }
@@ -182,7 +162,7 @@ final class PredictionFrame {
                     throw new IllegalStateException("the input's partition has fewer rows than were read for prediction");
                 }
                 Row row = kept.next();
-                Object[] predicted = PredictCommand.values(schema, out, offset, width);
+                Object[] predicted = PredictionColumns.values(schema, out, offset);
                 Object[] values = new Object[row.size() + predicted.length];
                 for (int i = 0; i < row.size(); i++) {
                     values[i] = row.get(i);

@@ -1,11 +1,9 @@
 package org.sparkprop.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -13,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.sparkprop.driver.HadoopFiles;
 import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.Block;
@@ -22,6 +21,7 @@ import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Precision;
 import org.sparkprop.kernels.Topology;
 import org.sparkprop.kernels.Workspace;
+import org.sparkprop.predictor.Json;
 import scala.collection.Iterator;
 
 /**
@@ -66,7 +66,7 @@ final class ReportSample {
             broadcast.destroy();
         }
         int outputs = topology.outputs();
-        ObjectNode json = new ObjectMapper().createObjectNode();
+        ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("source", source);
         ArrayNode names = json.putArray("outputs");
         List<String> columns = train.schema().labelColumns();
@@ -92,19 +92,13 @@ final class ReportSample {
     static JsonNode read(String dir, Configuration conf) {
         Path path = new Path(dir, FILE);
         try {
-            FileSystem fs = path.getFileSystem(conf);
+            FileSystem fs = HadoopFiles.withoutChecksums(path.getFileSystem(conf));
             if (!fs.exists(path)) {
                 return null;
             }
-            long length = fs.getFileStatus(path).getLen();
-            if (length > MAX_FILE_BYTES) {
-                throw new UserException(path + " has " + length + " bytes, more than the " + MAX_FILE_BYTES + " allowed");
-            }
-            try (InputStream in = fs.open(path)) {
-                JsonNode json = new ObjectMapper().readTree(in);
-                check(json, path.toString());
-                return json;
-            }
+            JsonNode json = HadoopFiles.readJson(fs, path, MAX_FILE_BYTES, path.toString());
+            check(json, path.toString());
+            return json;
         } catch (IOException e) {
             throw new UserException("cannot read " + path + ": " + e.getMessage(), e);
         }

@@ -23,16 +23,18 @@ import org.sparkprop.driver.UserException;
  * is about the harness, not the machine.
  */
 class BenchTest {
+    private static final String SKLEARN_SCRIPT = "../" + BenchCommand.SKLEARN_SCRIPT;
     @TempDir
     Path dir;
 
     @Test
     void quickBenchPrintsEverySectionAndWritesPositiveFigures() throws IOException {
         Path json = dir.resolve("bench.json");
-        CliTest.Run r = CliTest.run("bench", "--quick", "--output", json.toString(), "--master", "local[2]");
+        // scikit-learn's column where /usr/bin/python3 has it (the script from the repository, the tests run in jobs/), else its note
+        CliTest.Run r = CliTest.run("bench", "--quick", "--output", json.toString(), "--master", "local[2]", "--sklearn-script", SKLEARN_SCRIPT);
         assertEquals(0, r.status(), r.err());
         for (String title : List.of("1. BLAS gemm", "2. forward + backward pass", "3. one training step against Spark's floor",
-                "4. end to end")) {
+                "4. end to end", "5. sparse input")) {
             assertTrue(r.out().contains(title), title + " in\n" + r.out());
         }
         assertTrue(r.out().contains("results written to " + json), r.out());
@@ -91,6 +93,58 @@ class BenchTest {
         assertFalse(endToEnd.get("mllib_own_jvm").get("blas").asText().contains("sparkprop-openblas"), endToEnd.toString());
         assertEquals("own", endToEnd.get("mllib_own_jvm").get("jvm").asText());
         assertEquals("same", endToEnd.get("mllib_same_jvm").get("jvm").asText());
+        assertSparseSection(results.get("sparse"), r.out());
+    }
+
+    @Test
+    void onlySparseRunsSectionFiveAloneWithTheOptimizerNamedAndWithoutScikitLearn() throws IOException {
+        Path json = dir.resolve("sparse.json");
+        CliTest.Run r = CliTest.run("bench", "--quick", "--only-sparse", "--sparse-optimizer", "sgd", "--sklearn-script", SKLEARN_SCRIPT,
+                "--sklearn-python", dir.resolve("no-such-python").toString(), "--output", json.toString(), "--master", "local[2]");
+        assertEquals(0, r.status(), r.err());
+        assertFalse(r.out().contains("1. BLAS gemm"), r.out());
+        JsonNode results = new ObjectMapper().readTree(json.toFile());
+        assertFalse(results.has("end_to_end"), results.toString());
+        assertEquals("sgd", results.get("sparse").get("optimizer").asText());
+        assertTrue(results.get("sparse").get("text").get("sklearn_note").asText().contains("no-such-python"), results.toString());
+        assertSparseSection(results.get("sparse"), r.out());
+        r = CliTest.run("bench", "--quick", "--only-sparse", "--sparse-optimizer", "adagrad", "--output", dir.resolve("x.json").toString());
+        assertEquals(Main.USER_ERROR, r.status());
+        assertTrue(r.err().startsWith("sparkprop: --sparse-optimizer 'adagrad': unknown optimizer"), r.err());
+        assertFalse(Files.exists(dir.resolve("x.json")));
+    }
+
+    /**
+     * Section 5: (a) sparkprop trained sparse, with scikit-learn's figures and the ratio where /usr/bin/python3 has
+     * scikit-learn, else a note; (b) the 1% set cached sparse and dense, each run's figures, and the ratio of their
+     * epochs. The two runs of (b) train the same network on the same rows, so their accuracies are close.
+     */
+    private static void assertSparseSection(JsonNode sparse, String out) {
+        JsonNode text = sparse.get("text");
+        JsonNode ours = text.get("sparkprop");
+        assertEquals("sparse", ours.get("storage").asText(), "auto caches the generated stand-in sparse: " + text);
+        assertPositive(ours, "epochs", "steps", "train_seconds", "seconds_per_epoch", "accuracy", "cached_bytes");
+        if (text.has("sklearn")) {
+            assertPositive(text.get("sklearn"), "train_seconds", "accuracy");
+            assertPositive(text, "sparkprop_epochs_to_one_sklearn_epoch");
+            assertEquals(ours.get("train_seconds").asDouble() / text.get("sklearn").get("train_seconds").asDouble(),
+                    text.get("sparkprop_epochs_to_one_sklearn_epoch").asDouble(), 1e-12);
+            assertTrue(text.has("target_met"), text.toString());
+            assertTrue(out.contains("scikit-learn " + text.get("sklearn").get("version").asText()), out);
+        } else {
+            assertTrue(text.get("sklearn_note").asText().startsWith("scikit-learn column left out"), text.toString());
+            assertTrue(out.contains(text.get("sklearn_note").asText()), out);
+        }
+        JsonNode density = sparse.get("density");
+        assertEquals("sparse", density.get("sparse").get("storage").asText());
+        assertEquals("dense", density.get("dense").get("storage").asText());
+        for (String storage : List.of("sparse", "dense")) {
+            assertPositive(density.get(storage), "epochs", "train_seconds", "seconds_per_epoch", "accuracy", "cached_bytes");
+        }
+        assertTrue(density.get("sparse").get("cached_bytes").asLong() < density.get("dense").get("cached_bytes").asLong(), density.toString());
+        assertEquals(density.get("dense").get("accuracy").asDouble(), density.get("sparse").get("accuracy").asDouble(), 0.05, density.toString());
+        assertEquals(density.get("dense").get("seconds_per_epoch").asDouble() / density.get("sparse").get("seconds_per_epoch").asDouble(),
+                density.get("dense_to_sparse_per_epoch").asDouble(), 1e-12);
     }
 
     @Test

@@ -117,6 +117,30 @@ class ServingTest {
         }
     }
 
+    /**
+     * A model of format version 3 trained with a sample-weight column, on data that still hold it (between the
+     * features): predict skips it, and so does a service that reads the model's feature columns by name.
+     */
+    @Test
+    void sparkFreePredictorReadsAWeightedModelAndPredictsWhatPredictWritesOnDataWithTheWeightColumn() throws Exception {
+        Path model = saveModel(KINDS.get(0), Activation.RELU, 5, "w");
+        assertEquals(3, ModelStore.read(model.toString(), new Configuration()).formatVersion());
+        assertEquals("w", org.sparkprop.predictor.Predictor.load(model).weightColumn());
+        List<String> lines = new ArrayList<>(Files.readAllLines(features()));
+        for (int r = 0; r < lines.size(); r++) {
+            String[] fields = lines.get(r).split(",", 3);
+            lines.set(r, fields[0] + "," + fields[1] + "," + (r == 0 ? "w" : Integer.toString(r % 4)) + "," + fields[2]);
+        }
+        Path data = Files.write(dir.resolve("features-weighted.csv"), lines);
+        Path written = dir.resolve("weighted-predictions.csv");
+        CliTest.Run r = CliTest.run("predict", "--model", model.toString(), "--data", data.toString(), "--output", written.toString(),
+                "--master", "local[2]");
+        assertEquals(0, r.status(), r.err());
+        List<String> expected = Files.readAllLines(written);
+        assertEquals(ROWS + 1, expected.size());
+        assertEquals(expected.subList(1, expected.size()), childLines(sparkFreeClassPath(), model, data));
+    }
+
     /** Refused models are refused in the Spark-free predictor too, with the driver's message. */
     @Test
     void sparkFreePredictorRefusesADamagedModelAsLoadDoes() throws Exception {
@@ -151,14 +175,20 @@ class ServingTest {
 
     /** A model of 4 inputs, two hidden layers and random weights, saved with a Spark ML model's metadata/ beside it. */
     private static Path saveModel(Kind kind, Activation hidden, long seed) throws IOException {
+        return saveModel(kind, hidden, seed, null);
+    }
+
+    /** As above, the schema naming {@code weightColumn} (null: none) as a model trained with sample weights does. */
+    private static Path saveModel(Kind kind, Activation hidden, long seed, String weightColumn) throws IOException {
         Topology topology = new Topology(new int[] {FEATURES, 6, 5, kind.outputs()}, new Activation[] {hidden, hidden, kind.output()}, kind.loss());
-        Schema schema = new Schema(FEATURES, List.of("f0", "f1", "f2", "f3"), kind.labelColumns(), kind.labelKind(), kind.classes(), kind.outputs());
+        Schema schema = new Schema(FEATURES, List.of("f0", "f1", "f2", "f3"), kind.labelColumns(), kind.labelKind(), kind.classes(), kind.outputs(),
+                weightColumn);
         Random random = new Random(seed);
         double[] weights = new double[topology.parameterCount()];
         for (int i = 0; i < weights.length; i++) {
             weights[i] = random.nextGaussian() * 0.9;
         }
-        Path model = dir.resolve("model-" + kind.labelKind() + "-" + hidden + "-" + seed);
+        Path model = dir.resolve("model-" + kind.labelKind() + "-" + hidden + "-" + seed + (weightColumn == null ? "" : "-weighted"));
         ModelStore.save(new Model(topology, Precision.FLOAT, schema, weights, ModelJson.newObject(), ModelJson.newObject()), model.toString(),
                 Map.of(), true, new Configuration());
         Files.createDirectories(model.resolve("metadata"));

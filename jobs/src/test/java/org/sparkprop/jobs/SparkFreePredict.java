@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.sparkprop.predictor.Prediction;
+import org.sparkprop.predictor.PredictionColumns;
 import org.sparkprop.predictor.Predictor;
 
 /**
- * The child JVM's main in {@link ServingTest}: predicts a features-only CSV file with the Spark-free {@link Predictor}
- * and prints the data lines that {@code sparkprop predict} writes for it. Uses nothing of Spark, Hadoop or the driver.
- * Arguments: MODEL_DIR CSV_FILE.
+ * The child JVM's main in {@link ServingTest}: predicts a CSV file with the Spark-free {@link Predictor}, reading the
+ * model's feature columns by name, and prints the data lines that {@code sparkprop predict} writes for it
+ * ({@link PredictionColumns}). Uses nothing of Spark, Hadoop or the driver. Arguments: MODEL_DIR CSV_FILE.
  */
 public final class SparkFreePredict {
     private SparkFreePredict() {
@@ -26,38 +26,21 @@ public final class SparkFreePredict {
         }
         Predictor predictor = Predictor.load(Path.of(args[0]));
         List<String> lines = Files.readAllLines(Path.of(args[1]));
-        float[][] rows = new float[lines.size() - 1][];
-        for (int r = 0; r < rows.length; r++) {
+        // the model's features by name, as a service maps its records: other columns (a weight column) are left out
+        List<String> header = List.of(lines.get(0).split(","));
+        int[] at = predictor.featureNames().stream().mapToInt(header::indexOf).toArray();
+        int rows = lines.size() - 1;
+        float[] features = new float[rows * at.length];
+        for (int r = 0; r < rows; r++) {
             String[] fields = lines.get(r + 1).split(",");
-            rows[r] = new float[fields.length];
-            for (int f = 0; f < fields.length; f++) {
-                rows[r][f] = Float.parseFloat(fields[f]);
+            for (int f = 0; f < at.length; f++) {
+                features[r * at.length + f] = Float.parseFloat(fields[at[f]]);
             }
         }
+        double[] outputs = predictor.outputs(features, rows);
         StringBuilder out = new StringBuilder();
-        for (Prediction p : predictor.predict(rows)) {
-            switch (p.kind()) {
-                case CLASSES -> {
-                    out.append(p.label());
-                    for (double v : p.values()) {
-                        out.append(',').append((float) v);
-                    }
-                }
-                case BINARY -> out.append(p.label()).append(',').append((float) p.value(0));
-                case MULTILABEL -> {
-                    for (int k = 0; k < predictor.outputs(); k++) {
-                        out.append(k == 0 ? "" : ",").append(p.on(k) ? 1 : 0);
-                    }
-                    for (double v : p.values()) {
-                        out.append(',').append((float) v);
-                    }
-                }
-                case REGRESSION -> {
-                    for (int k = 0; k < predictor.outputs(); k++) {
-                        out.append(k == 0 ? "" : ",").append((float) p.value(k));
-                    }
-                }
-            }
+        for (int r = 0; r < rows; r++) {
+            PredictionColumns.csvLine(predictor.model().schema(), outputs, r * predictor.outputs(), out);
             out.append('\n');
         }
         System.out.print(out);

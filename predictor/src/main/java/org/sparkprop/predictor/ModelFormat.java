@@ -36,8 +36,15 @@ import org.sparkprop.kernels.Topology;
  * <pre>
  * topology: {"sizes": [4, 16, 3], "activations": ["relu", "softmax"], "loss": "cross_entropy"}
  * schema:   {"numFeatures": 4, "featureNames": [...], "labelColumns": ["species"], "labelKind": "classes",
- *            "classes": ["setosa", ...], "outputs": 3}
+ *            "classes": ["setosa", ...], "outputs": 3, "weightColumn": "w"}
  * </pre>
+ * {@code weightColumn} is there only for a model trained with sample weights: the column that is never a feature,
+ * by which evaluation weighs the rows of data that still hold it and which prediction skips.
+ *
+ * <p>{@code training} records the training configuration, training-only settings included: {@code dropout} (the
+ * rates, "0" for none) and {@code class-weights} ("balanced", the weights in class order, or "none"; null for
+ * regression). They are provenance: a prediction never applies dropout or weights, and {@code modelSha256} does not
+ * cover them.
  *
  * <p>Reading treats the directory as untrusted input: JSON is read bounded by {@link Json#MAPPER}, every field's
  * type and range is checked before anything is allocated (no allocation is sized by a number read from a file),
@@ -45,16 +52,20 @@ import org.sparkprop.kernels.Topology;
  * a prediction depends on. Every problem is a {@link ModelFormatException} whose one-line message names the file
  * and what is wrong with it.
  *
- * <p>Format versions: 1 had no {@code modelSha256}; 2 requires it. Files of version 1 still load, with the
- * checks above except that one; a newer version is refused with a sentence saying so.
+ * <p>Format versions: 1 had no {@code modelSha256}; 2 requires it; 3 adds the schema's {@code weightColumn} (an
+ * older reader would take a weighted model's data for unweighted ones). Files of versions 1 and 2 still load, version
+ * 1 with the checks above except {@code modelSha256}; a {@code weightColumn} in a file of version 1 or 2 is refused,
+ * and so is a newer version, with a sentence saying so.
  */
 public final class ModelFormat {
 
     public static final String FORMAT = "sparkprop-model";
     /** The format version this build writes, and the newest it reads. */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     /** The first format version whose model.json must carry {@code modelSha256}. */
     private static final int FIRST_VERSION_WITH_MODEL_SHA256 = 2;
+    /** The first format version whose schema may name a {@code weightColumn}. */
+    private static final int FIRST_VERSION_WITH_WEIGHT_COLUMN = 3;
     public static final String MODEL_FILE = "model.json";
     public static final String WEIGHTS_FILE = "weights.bin";
     /** The trainer's history. */
@@ -103,6 +114,10 @@ public final class ModelFormat {
 
         Topology topology = readTopology(json.get("topology"), source + ": topology");
         ModelSchema schema = readSchema(json.get("schema"), source + ": schema");
+        if (schema.weightColumn() != null && version < FIRST_VERSION_WITH_WEIGHT_COLUMN) {
+            throw new ModelFormatException(source + ": schema.weightColumn is a field of format version " + FIRST_VERSION_WITH_WEIGHT_COLUMN
+                    + " and later, but the file says format version " + version + " (file damaged or altered)");
+        }
         try {
             checkFits(topology, schema);
         } catch (IllegalArgumentException e) {
@@ -224,8 +239,9 @@ public final class ModelFormat {
      * where T and S are {@link #toJson(Topology)} and {@link #toJson(ModelSchema)} of what was read, P is the
      * precision's name, N the weight count and H the weights' SHA-256 in lower case. Computed from the values read
      * rather than the file's text, it does not change with white space, field order or the spelling of a number,
-     * and it covers the weights through their checksum. The training configuration and the metrics are provenance,
-     * not inputs to a prediction, and are not covered.
+     * and it covers the weights through their checksum. S holds {@code weightColumn} only where the model has one, so
+     * a model without sample weights has the same modelSha256 in every format version. The training configuration and
+     * the metrics are provenance, not inputs to a prediction, and are not covered.
      */
     public static String modelSha256(Topology topology, Precision precision, ModelSchema schema, long count, byte[] weightsSha256) {
         ObjectNode described = Json.MAPPER.createObjectNode();
@@ -234,7 +250,7 @@ public final class ModelFormat {
         described.set("schema", toJson(schema));
         described.putObject("weights").put("count", count).put("sha256", HexFormat.of().formatHex(weightsSha256));
         try {
-            return HexFormat.of().formatHex(Sha256.digest().digest(Json.MAPPER.writeValueAsBytes(described)));
+            return Sha256.hex(Json.MAPPER.writeValueAsBytes(described));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree of strings and numbers is always written", e);
         }
@@ -345,6 +361,9 @@ public final class ModelFormat {
         node.put("labelKind", schema.kind().id());
         addTexts(node.putArray("classes"), schema.classes());
         node.put("outputs", schema.outputs());
+        if (schema.weightColumn() != null) {
+            node.put("weightColumn", schema.weightColumn());
+        }
         return node;
     }
 
@@ -402,8 +421,10 @@ public final class ModelFormat {
         }
         List<String> classes = Json.requireTexts(object.get("classes"), where + ".classes");
         int outputs = Json.requireInt(object.get("outputs"), where + ".outputs", 1, Integer.MAX_VALUE);
+        JsonNode weightNode = object.get("weightColumn");
+        String weightColumn = weightNode == null ? null : Json.requireText(weightNode, where + ".weightColumn");
         try {
-            return new ModelSchema(numFeatures, featureNames, labelColumns, labelKind, classes, outputs);
+            return new ModelSchema(numFeatures, featureNames, labelColumns, labelKind, classes, outputs, weightColumn);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(where + ": " + e.getMessage());
         }

@@ -12,9 +12,11 @@ import java.util.List;
  * @param kind         what the outputs mean
  * @param classes      class labels in index order for CLASSES and BINARY; empty otherwise
  * @param outputs      network outputs: classes for CLASSES, 1 for BINARY, label columns for MULTILABEL and REGRESSION
+ * @param weightColumn the column of sample weights the model was trained with (format version 3 and later), or null:
+ *                     never a feature; evaluation weighs rows by it where the data still hold it, prediction skips it
  */
 public record ModelSchema(int numFeatures, List<String> featureNames, List<String> labelColumns, OutputKind kind,
-                          List<String> classes, int outputs) {
+                          List<String> classes, int outputs, String weightColumn) implements java.io.Serializable {
 
     public ModelSchema {
         if (numFeatures < 1) {
@@ -29,5 +31,15 @@ public record ModelSchema(int numFeatures, List<String> featureNames, List<Strin
         if (outputs < 1) {
             throw new IllegalArgumentException("outputs must be at least 1, got " + outputs);
         }
+        if (weightColumn != null && (weightColumn.isEmpty() || featureNames.contains(weightColumn) || labelColumns.contains(weightColumn))) {
+            throw new IllegalArgumentException("the weight column must be named and be neither a feature nor a label column, got \""
+                    + Json.oneLine(weightColumn) + "\"");
+        }
+    }
+
+    /** A schema without sample weights. */
+    public ModelSchema(int numFeatures, List<String> featureNames, List<String> labelColumns, OutputKind kind, List<String> classes,
+                       int outputs) {
+        this(numFeatures, featureNames, labelColumns, kind, classes, outputs, null);
     }
 }

@@ -26,6 +26,20 @@ public record Prediction(OutputKind kind, String label, int classIndex, double[]
     /** The probability at which a binary or multi-label output counts as on. */
     public static final double THRESHOLD = 0.5;
 
+    /**
+     * The predicted class of a classification row: the index of the largest of {@code probabilities[offset .. offset +
+     * count)}, the first one on ties. The one rule for {@link Predictor}, {@code predict}'s columns and evaluation.
+     */
+    public static int mostProbable(double[] probabilities, int offset, int count) {
+        int best = 0;
+        for (int k = 1; k < count; k++) {
+            if (probabilities[offset + k] > probabilities[offset + best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
     /** A copy of the outputs. */
     @Override
     public double[] values() {

@@ -63,6 +63,14 @@ public final class Predictor {
         return model.schema().featureNames();
     }
 
+    /**
+     * The column of sample weights the model was trained with, or null: not a feature, so a caller that maps a
+     * record's columns to {@link #featureNames()} leaves it out.
+     */
+    public String weightColumn() {
+        return model.schema().weightColumn();
+    }
+
     /** What the outputs mean. */
     public OutputKind kind() {
         return model.schema().kind();
@@ -83,7 +91,7 @@ public final class Predictor {
         return model.modelSha256();
     }
 
-    /** The model as read. */
+    /** The model as read; its schema gives {@link PredictionColumns} the columns {@code sparkprop predict} writes. */
     public ModelFile model() {
         return model;
     }
@@ -151,12 +159,7 @@ public final class Predictor {
         double[] values = java.util.Arrays.copyOfRange(outputs, r * k, (r + 1) * k);
         return switch (kind()) {
             case CLASSES -> {
-                int best = 0;
-                for (int c = 1; c < k; c++) {
-                    if (values[c] > values[best]) {
-                        best = c;
-                    }
-                }
+                int best = Prediction.mostProbable(values, 0, k);
                 yield new Prediction(OutputKind.CLASSES, classes().get(best), best, values);
             }
             case BINARY -> {

@@ -1,6 +1,7 @@
 package org.sparkprop.driver.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,17 +18,20 @@ final class CsvLayout {
     /** Label column positions in the order requested; with labels not read, only those present. */
     final int[] labelColumns;
     final List<String> labelNames;
-    /** The sample weights' column, or -1 for none. */
+    /** The column read as the rows' sample weights, or -1 for none. */
     final int weightColumn;
+    /** The header's name of the weight column, read or skipped, or null: what a model's schema records. */
+    final String weightName;
 
     private CsvLayout(int columns, int[] featureColumns, List<String> featureNames, int[] labelColumns,
-                      List<String> labelNames, int weightColumn) {
+                      List<String> labelNames, int weightColumn, String weightName) {
         this.columns = columns;
         this.featureColumns = featureColumns;
         this.featureNames = featureNames;
         this.labelColumns = labelColumns;
         this.labelNames = labelNames;
         this.weightColumn = weightColumn;
+        this.weightName = weightName;
     }
 
     static CsvLayout resolve(List<String> header, ParseSettings settings, String file, long line) {
@@ -67,20 +71,39 @@ final class CsvLayout {
         if (weight >= 0 && isLabel[weight]) {
             throw UserException.atLine(file, line, "column " + Fields.quote(header.get(weight)) + " cannot be both a label and the weight column");
         }
-        int[] featureColumns = new int[header.size() - labels.size() - (weight >= 0 ? 1 : 0)];
+        // The model's weight column is never a feature: where the data still hold it, evaluation weighs the rows by it
+        // (unless another weight column is named) and prediction skips it.
+        Integer modelWeight = settings.known == null || settings.known.weightColumn() == null ? null
+                : position.get(settings.known.weightColumn());
+        if (weight < 0 && modelWeight != null && settings.readLabels) {
+            weight = modelWeight;
+        }
+        boolean[] notFeature = isLabel.clone();
+        if (weight >= 0) {
+            notFeature[weight] = true;
+        }
+        if (modelWeight != null) {
+            notFeature[modelWeight] = true;
+        }
         List<String> featureNames = new ArrayList<>();
-        for (int c = 0, f = 0; c < header.size(); c++) {
-            if (!isLabel[c] && c != weight) {
+        int[] featureColumns = new int[header.size()];
+        int f = 0;
+        for (int c = 0; c < header.size(); c++) {
+            if (!notFeature[c]) {
                 featureColumns[f++] = c;
                 featureNames.add(header.get(c));
             }
         }
+        featureColumns = Arrays.copyOf(featureColumns, f);
         if (featureColumns.length == 0) {
             throw UserException.atLine(file, line, "no feature columns: every column is a label");
         }
         int[] labelColumns = labels.stream().mapToInt(Integer::intValue).toArray();
         List<String> labelNames = labels.stream().map(header::get).toList();
-        CsvLayout layout = new CsvLayout(header.size(), featureColumns, List.copyOf(featureNames), labelColumns, labelNames, weight);
+        // Data to predict on carry no weights: a weight column named for them is skipped, not read.
+        int read = settings.readLabels ? weight : -1;
+        CsvLayout layout = new CsvLayout(header.size(), featureColumns, List.copyOf(featureNames), labelColumns, labelNames, read,
+                weight < 0 ? null : header.get(weight));
         layout.check(settings, file, line);
         return layout;
     }

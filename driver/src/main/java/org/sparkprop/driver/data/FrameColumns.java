@@ -24,6 +24,10 @@ public record FrameColumns(String features, List<String> featureColumns, String 
             throw new UserException("give either a features column (a Vector or an array of numbers) or numeric feature columns, not "
                     + (features == null ? "neither" : "both"));
         }
+        if (weight != null && (weight.equals(features) || featureColumns.contains(weight) || weight.equals(label))) {
+            throw new UserException("column " + Fields.quote(weight) + " cannot be both the weight column and a "
+                    + (weight.equals(label) ? "label" : "features") + " column");
+        }
     }
 
     /** A Vector or array column of features and a label column, no weights, no validation rows. */

@@ -19,8 +19,8 @@ import org.sparkprop.kernels.Loss;
  *
  * @param path        anything the DataFrameReader loads: a file, a directory, a glob, on any Hadoop file system
  * @param format      one of {@link #FORMATS}
- * @param columns     which columns hold the features, the label and the sample weights; the label is dropped for
- *                    prediction and the weights outside training
+ * @param columns     which columns hold the features, the label and the sample weights; the label and the weights
+ *                    are dropped for prediction
  * @param numFeatures the feature count the user expects, checked against the training data; null for no check
  * @param storage     how the cached blocks hold the features ({@link Storage})
  */
@@ -84,9 +84,18 @@ public record FrameInput(String path, String format, FrameColumns columns, Integ
         return train;
     }
 
+    /**
+     * Labelled rows in DataFrame order, weighed by the weight column if one is named, else by the model's weight
+     * column ({@link Schema#weightColumn}) where the DataFrame has it.
+     */
     @Override
     public Dataset readOrdered(JavaSparkContext sc, Schema known) {
-        return FrameReader.readOrdered(sc, load(sc), columns.withWeight(null).withValidationIndicator(null), known, true, storage);
+        org.apache.spark.sql.Dataset<Row> frame = load(sc);
+        FrameColumns read = columns.withValidationIndicator(null);
+        if (read.weight() == null && known.weightColumn() != null && List.of(frame.schema().fieldNames()).contains(known.weightColumn())) {
+            read = read.withWeight(known.weightColumn());
+        }
+        return FrameReader.readOrdered(sc, frame, read, known, true, storage);
     }
 
     @Override

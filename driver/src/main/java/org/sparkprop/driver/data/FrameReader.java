@@ -245,7 +245,7 @@ public final class FrameReader {
         }
         // Several outputs from one Vector column: like LibSVM's multi-label rows, no label column per output.
         List<String> labelColumns = outputs > 1 && (kind == LabelKind.REGRESSION || kind == LabelKind.MULTILABEL) ? List.of() : List.of(columns.label());
-        return new Schema(numFeatures, featureNames, labelColumns, kind, classes, outputs);
+        return new Schema(numFeatures, featureNames, labelColumns, kind, classes, outputs, columns.weight());
     }
 
     /**
@@ -462,6 +462,8 @@ public final class FrameReader {
             private final FloatList weights = new FloatList();
             private int width = -1;
             private int rows;
+            /** The features' non-zeros so far: entries of sparse Vectors, values not 0 of dense ones. */
+            private long nonZeros;
             private int maxLabel = -1;
 
             Builder(RowLayout layout) {
@@ -515,10 +517,17 @@ public final class FrameReader {
                         } else {
                             dense = new PackedRows.DenseBuilder(width);
                         }
+                    } else if (dense != null && vector instanceof SparseVector s
+                            && nonZeros + s.indices().length < Storage.AUTO_SPARSE_BELOW * (rows + 1.0) * width) {
+                        // The part began with dense Vectors, but its rows so far, this sparse one included, are as sparse as
+                        // Storage.AUTO caches sparse: the rest of a mostly sparse column must not be densified.
+                        sparse = PackedRows.SparseBuilder.of(dense.build());
+                        dense = null;
                     }
                     if (vector instanceof SparseVector s) {
                         int[] index = s.indices();
                         double[] values = s.values();
+                        nonZeros += index.length;
                         if (sparse != null) {
                             for (int k = 0; k < index.length; k++) {
                                 sparse.add(index[k], finite(column, values[k], "a feature"));
@@ -536,6 +545,9 @@ public final class FrameReader {
                         double[] values = ((DenseVector) vector).values();
                         for (int i = 0; i < values.length; i++) {
                             float f = finite(column, values[i], "a feature");
+                            if (f != 0) {
+                                nonZeros++;
+                            }
                             if (sparse != null) {
                                 if (f != 0) {
                                     sparse.add(i, f);

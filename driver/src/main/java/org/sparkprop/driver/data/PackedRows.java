@@ -142,6 +142,24 @@ final class PackedRows {
             start.add(0);
         }
 
+        /** A builder that holds dense {@code rows}'s rows as sparse rows, their non-zeros only; more rows can follow. */
+        static SparseBuilder of(PackedRows rows) {
+            if (rows.isSparse()) {
+                throw new IllegalArgumentException("the rows are sparse already");
+            }
+            SparseBuilder b = new SparseBuilder();
+            int[] index = new int[rows.width];
+            float[] values = new float[rows.width];
+            for (int r = 0; r < rows.rows; r++) {
+                int n = rows.copyEntries(r, index, values, 0);
+                for (int k = 0; k < n; k++) {
+                    b.add(index[k], values[k]);
+                }
+                b.endRow();
+            }
+            return b;
+        }
+
         void add(int column, float value) {
             index.add(column);
             values.add(value);

@@ -15,6 +15,9 @@ public interface RowSource {
     /** The format's name as model.json records it: libsvm, csv, parquet, orc or json. */
     String formatId();
 
+    /** How the cached blocks are to hold the features: auto, dense or sparse, as asked. */
+    Storage storage();
+
     /** Training rows, the schema inferred for {@code loss}, in {@code partitions} cached blocks. */
     Dataset readForTraining(JavaSparkContext sc, Loss loss, int partitions);
 

@@ -15,9 +15,11 @@ import java.util.List;
  * @param labelKind    what the labels mean
  * @param classes      class labels in index order; empty for regression and multi-label
  * @param outputs      network outputs: classes for CLASSES, 1 for BINARY, label columns for MULTILABEL and REGRESSION
+ * @param weightColumn the sample weights' column (CSV: its header name) the model was trained with, or null: never a
+ *                     feature; evaluation weighs rows by it where the data hold it, prediction skips it
  */
 public record Schema(int numFeatures, List<String> featureNames, List<String> labelColumns, LabelKind labelKind,
-                     List<String> classes, int outputs) implements Serializable {
+                     List<String> classes, int outputs, String weightColumn) implements Serializable {
 
     public Schema {
         if (numFeatures < 1) {
@@ -32,6 +34,17 @@ public record Schema(int numFeatures, List<String> featureNames, List<String> la
         if (outputs < 1) {
             throw new IllegalArgumentException("outputs must be at least 1, got " + outputs);
         }
+    }
+
+    /** A schema of data without sample weights. */
+    public Schema(int numFeatures, List<String> featureNames, List<String> labelColumns, LabelKind labelKind, List<String> classes,
+                  int outputs) {
+        this(numFeatures, featureNames, labelColumns, labelKind, classes, outputs, null);
+    }
+
+    /** This schema with {@code column} as its weight column (null: none). */
+    public Schema withWeightColumn(String column) {
+        return new Schema(numFeatures, featureNames, labelColumns, labelKind, classes, outputs, column);
     }
 
     /** Values per row in {@link Block#targets}: 1 class index for CLASSES, else one per output. */

@@ -37,7 +37,7 @@ final class SchemaInference {
             case REGRESSION -> layout != null ? labelColumns.size() : 1;
             case MULTILABEL -> layout != null ? labelColumns.size() : multiLabelOutputs(input, files);
         };
-        return new Schema(numFeatures, featureNames, labelColumns, settings.kind, classes, outputs);
+        return new Schema(numFeatures, featureNames, labelColumns, settings.kind, classes, outputs, layout != null ? layout.weightName : null);
     }
 
     /** The error for an input whose {@code files} hold no rows, or only bad rows that were skipped. */

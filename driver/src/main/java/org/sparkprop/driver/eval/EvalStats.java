@@ -1,6 +1,7 @@
 package org.sparkprop.driver.eval;
 
 import org.sparkprop.driver.data.LabelKind;
+import org.sparkprop.predictor.Prediction;
 
 /**
  * Sums from which every metric of one evaluation follows; one per partition, merged on the driver in
@@ -65,13 +66,13 @@ public final class EvalStats implements java.io.Serializable {
             switch (kind) {
                 case CLASSES -> {
                     int actual = (int) targets[targetOffset + r];
-                    int predicted = argmax(outputs, o, outputCount);
+                    int predicted = Prediction.mostProbable(outputs, o, outputCount);
                     confusion[actual * outputCount + predicted]++;
                     weightedConfusion[actual * outputCount + predicted] += w;
                 }
                 case BINARY -> {
                     int actual = (int) targets[targetOffset + r];
-                    int predicted = outputs[o] >= 0.5 ? 1 : 0;
+                    int predicted = outputs[o] >= Prediction.THRESHOLD ? 1 : 0;
                     confusion[actual * 2 + predicted]++;
                     weightedConfusion[actual * 2 + predicted] += w;
                 }
@@ -79,7 +80,7 @@ public final class EvalStats implements java.io.Serializable {
                     boolean all = true;
                     for (int k = 0; k < outputCount; k++) {
                         int actual = (int) targets[targetOffset + r * outputCount + k];
-                        int predicted = outputs[o + k] >= 0.5 ? 1 : 0;
+                        int predicted = outputs[o + k] >= Prediction.THRESHOLD ? 1 : 0;
                         confusion[k * 4 + actual * 2 + predicted]++;
                         weightedConfusion[k * 4 + actual * 2 + predicted] += w;
                         all &= actual == predicted;
@@ -123,16 +124,5 @@ public final class EvalStats implements java.io.Serializable {
             sums[i] += other.sums[i];
             weightedSums[i] += other.weightedSums[i];
         }
-    }
-
-    /** Index of the largest value in {@code values[offset .. offset+count)}; the first one on ties. */
-    public static int argmax(double[] values, int offset, int count) {
-        int best = 0;
-        for (int k = 1; k < count; k++) {
-            if (values[offset + k] > values[offset + best]) {
-                best = k;
-            }
-        }
-        return best;
     }
 }

@@ -1,12 +1,12 @@
 package org.sparkprop.driver.eval;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import org.sparkprop.driver.data.LabelKind;
 import org.sparkprop.driver.data.Schema;
+import org.sparkprop.predictor.Json;
 
 /**
  * Metrics of one evaluation, derived from {@link EvalStats}: loss and count always; for classes accuracy,
@@ -188,7 +188,7 @@ public final class Metrics {
      * with weighted values, and count and confusionMatrix stay row counts.
      */
     public ObjectNode toJson() {
-        ObjectNode n = new ObjectMapper().createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("count", count());
         if (weighted()) {
             putNumber(n, "weightSum", weightSum());

@@ -23,7 +23,7 @@ import org.sparkprop.predictor.OutputKind;
  * <pre>
  * topology: {"sizes": [4, 16, 3], "activations": ["relu", "softmax"], "loss": "cross_entropy"}
  * schema:   {"numFeatures": 4, "featureNames": [...], "labelColumns": ["species"], "labelKind": "classes",
- *            "classes": ["setosa", ...], "outputs": 3}
+ *            "classes": ["setosa", ...], "outputs": 3, "weightColumn": "w"}   (weightColumn only where there is one)
  * </pre>
  * The forms, their readers and the hardened mapper live in the Spark-free predictor module ({@link ModelFormat},
  * {@link Json}), which reads model directories without Spark; this class is their face on the driver's side: it
@@ -73,13 +73,13 @@ public final class ModelJson {
     /** The predictor module's form of {@code schema}. */
     public static ModelSchema toModelSchema(Schema schema) {
         return new ModelSchema(schema.numFeatures(), schema.featureNames(), schema.labelColumns(),
-                OutputKind.valueOf(schema.labelKind().name()), schema.classes(), schema.outputs());
+                OutputKind.valueOf(schema.labelKind().name()), schema.classes(), schema.outputs(), schema.weightColumn());
     }
 
     /** The driver's form of {@code schema}. */
     public static Schema toSchema(ModelSchema schema) {
         return new Schema(schema.numFeatures(), schema.featureNames(), schema.labelColumns(),
-                LabelKind.valueOf(schema.kind().name()), schema.classes(), schema.outputs());
+                LabelKind.valueOf(schema.kind().name()), schema.classes(), schema.outputs(), schema.weightColumn());
     }
 
     /** What {@code read} returns; a {@link ModelFormatException} it throws becomes a {@link UserException}. */

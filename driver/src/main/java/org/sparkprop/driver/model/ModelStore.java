@@ -24,9 +24,9 @@ import org.sparkprop.predictor.ModelFormat;
  * <ul>
  *   <li>{@value #MODEL_FILE}: {@code format} ({@value #FORMAT}), {@code formatVersion} ({@value #FORMAT_VERSION}),
  *       {@code sparkpropVersion}, {@code createdAt}, {@code topology} and {@code schema} (as {@link ModelJson}
- *       writes them), {@code precision}, {@code parameterCount}, {@code weights} ({@code file}, {@code encoding},
- *       {@code count}, {@code sha256}), {@code modelSha256} (see {@link #modelSha256}), {@code training} and
- *       {@code metrics} (JSON objects);</li>
+ *       writes them; the schema's {@code weightColumn} for a model trained with sample weights), {@code precision},
+ *       {@code parameterCount}, {@code weights} ({@code file}, {@code encoding}, {@code count}, {@code sha256}),
+ *       {@code modelSha256} (see {@link #modelSha256}), {@code training} and {@code metrics} (JSON objects);</li>
  *   <li>{@value #WEIGHTS_FILE}: the parameterCount weights as little-endian IEEE 754 float64, nothing else;</li>
  *   <li>any further JSON files handed to {@link #save}, such as the trainer's {@value #TRAINING_FILE}.</li>
  * </ul>
@@ -46,8 +46,8 @@ import org.sparkprop.predictor.ModelFormat;
  * file and what is wrong with it. A file that passes these checks predicts exactly like the model that was saved;
  * {@code ModelLoaderFuzzTest} holds the loader to that with thousands of damaged files.
  *
- * <p>Format versions: 1 had no {@code modelSha256}; 2 requires it. Files of version 1 still load, with the
- * checks above except that one.
+ * <p>Format versions: 1 had no {@code modelSha256}; 2 requires it; 3 adds the schema's {@code weightColumn}. Files of
+ * versions 1 and 2 still load, version 1 with the checks above except {@code modelSha256} (see {@link ModelFormat}).
  *
  * <p>Hadoop's client-side checksum files ({@code .crc}) are neither written nor read: the SHA-256 in
  * {@value #MODEL_FILE} covers the weights, and stale {@code .crc} files would make a hand-copied model unreadable.

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.hadoop.fs.FileStatus;
@@ -21,6 +20,7 @@ import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.driver.data.FrameInput;
 import org.sparkprop.driver.data.InputFiles;
 import org.sparkprop.driver.data.RowSource;
+import org.sparkprop.driver.data.Storage;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.eval.Metrics;
 import org.sparkprop.driver.model.Model;
@@ -32,19 +32,20 @@ import org.sparkprop.driver.train.TrainListener;
 import org.sparkprop.driver.train.TrainResult;
 import org.sparkprop.driver.train.Trainer;
 import org.sparkprop.kernels.Topology;
+import org.sparkprop.predictor.Json;
 import org.sparkprop.predictor.ModelFormat;
 import org.sparkprop.predictor.Sha256;
 
 /**
  * One scheduled retraining run: warm-start from the published version, train, evaluate candidate and champion on
  * the same validation data, and publish the candidate only if the gate passes. The run key is a hash of the
- * inputs (paths, sizes, modification times), the configuration, the gate and the parent version: a second run
- * with the same key reports the first one's outcome and does nothing else. While it trains, the run keeps
- * checkpoints in the registry, so a run killed midway and started again continues where it was.
+ * inputs (paths, sizes, modification times, and --storage where it is not auto), the configuration, the gate and the
+ * parent version: a second run with the same key reports the first one's outcome and does nothing else. While it
+ * trains, the run keeps checkpoints in the registry, so a run killed midway and started again continues where it was.
  */
 public final class Retrainer {
     private static final Logger LOG = LoggerFactory.getLogger("org.sparkprop");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** Published, or rejected by the gate. */
     public enum Decision {
@@ -218,7 +219,9 @@ public final class Retrainer {
         if (!champion.schema().classes().equals(train.schema().classes())) {
             return "the data's classes are " + train.schema().classes() + ", the model's " + champion.schema().classes();
         }
-        if (!champion.schema().equals(train.schema())) {
+        // The weight column decides how rows count, not what the network reads: a champion trained without it (or
+        // before models recorded it, format version 2) warm-starts a weighted run.
+        if (!champion.schema().withWeightColumn(null).equals(train.schema().withWeightColumn(null))) {
             return "the data's schema " + ModelJson.toJson(train.schema()) + " differs from the model's " + ModelJson.toJson(champion.schema());
         }
         if (!champion.topology().equals(topology)) {
@@ -227,7 +230,7 @@ public final class Retrainer {
         return null;
     }
 
-    /** Paths, sizes and modification times of every input file; a built-in data set by its name. */
+    /** Paths, sizes and modification times of every input file; a built-in data set by its name; --storage unless auto. */
     private ObjectNode fingerprint(Request request) {
         ObjectNode n = JSON.createObjectNode();
         n.set("train", files(request.train().path()));
@@ -235,6 +238,12 @@ public final class Retrainer {
         // Which columns a DataFrame is read by decides the data as much as its files do.
         if (request.train() instanceof FrameInput frame) {
             n.put("read", frame.format() + " " + frame.columns());
+        }
+        // Sparse and dense blocks add in another order, so their weights differ in the last bits: a run asked for one is not
+        // the run asked for the other, and must not continue the other's checkpoints. Left out for auto, so that the
+        // keys of runs that never named a storage stay what they were.
+        if (request.train().storage() != Storage.AUTO) {
+            n.put("storage", request.train().storage().id());
         }
         return n;
     }
@@ -266,7 +275,7 @@ public final class Retrainer {
         n.put("fromScratch", request.fromScratch());
         n.put("parent", parent == null ? 0 : parent);
         try {
-            return HexFormat.of().formatHex(Sha256.digest().digest(JSON.writeValueAsBytes(n))).substring(0, 32);
+            return Sha256.hex(JSON.writeValueAsBytes(n)).substring(0, 32);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

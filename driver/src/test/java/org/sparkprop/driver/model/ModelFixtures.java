@@ -15,9 +15,10 @@ import org.sparkprop.kernels.Topology;
 
 /**
  * Models for the tests, and the writer of the checked-in fixtures {@code src/test/resources/models/v1-iris-like}
- * (format version 1) and {@code v2-iris-like} (format version 2, with modelSha256), which {@link ModelFixtureTest}
- * loads so that every later version is shown to read them. {@link #irisLike()} and {@link #irisLikeHistory()} must
- * never change: they are what those fixtures hold.
+ * (format version 1), {@code v2-iris-like} (format version 2, with modelSha256) and {@code v3-iris-weighted} (format
+ * version 3: the same network trained with a sample-weight column, dropout and class weights), which
+ * {@link ModelFixtureTest} loads so that every later version is shown to read them. {@link #irisLike()},
+ * {@link #irisLikeWeighted()} and {@link #irisLikeHistory()} must never change: they are what those fixtures hold.
  *
  * <p>Each fixture was written once, by the version of the code that wrote its format, from the repository root:
  * <pre>
@@ -25,6 +26,7 @@ import org.sparkprop.kernels.Topology;
  * java -cp driver/target/test-classes:driver/target/classes:worker-kernels/target/classes:$(cat /tmp/cp.txt) \
  *     org.sparkprop.driver.model.ModelFixtures driver/src/test/resources/models/v2-iris-like
  * </pre>
+ * and {@code v3-iris-weighted} with the second argument {@code weighted}.
  */
 public final class ModelFixtures {
 
@@ -62,6 +64,19 @@ public final class ModelFixtures {
         return new Model(topology, Precision.FLOAT, schema, weights, training, metrics);
     }
 
+    /**
+     * {@link #irisLike()} as if trained with the sample-weight column {@code sample_weight}, dropout 0.2 and balanced
+     * class weights: the schema names the weight column (format version 3), the training configuration records the rest.
+     */
+    public static Model irisLikeWeighted() {
+        Model model = irisLike();
+        ObjectNode training = model.training();
+        training.put("dropout", "0.2");
+        training.put("class-weights", "balanced");
+        return new Model(model.topology(), model.precision(), model.schema().withWeightColumn("sample_weight"), model.weights(), training,
+                model.metrics());
+    }
+
     /** A short training history, as the trainer writes to training.json. */
     public static ObjectNode irisLikeHistory() {
         ObjectNode history = ModelJson.newObject();
@@ -74,11 +89,12 @@ public final class ModelFixtures {
         return history;
     }
 
-    /** Writes the fixture to the directory args[0], replacing what is there. */
+    /** Writes the fixture to the directory args[0] ({@link #irisLikeWeighted()} with args[1] "weighted"), replacing what is there. */
     public static void main(String[] args) {
-        if (args.length != 1) {
-            throw new IllegalArgumentException("usage: ModelFixtures <directory>");
+        if (args.length < 1 || args.length > 2 || args.length == 2 && !args[1].equals("weighted")) {
+            throw new IllegalArgumentException("usage: ModelFixtures <directory> [weighted]");
         }
-        ModelStore.save(irisLike(), args[0], Map.of(ModelStore.TRAINING_FILE, irisLikeHistory()), true, new Configuration());
+        Model model = args.length == 2 ? irisLikeWeighted() : irisLike();
+        ModelStore.save(model, args[0], Map.of(ModelStore.TRAINING_FILE, irisLikeHistory()), true, new Configuration());
     }
 }

@@ -83,7 +83,7 @@ class ModelStoreTest {
 
         ObjectNode json = (ObjectNode) JSON.readTree(dir.resolve("model.json").toFile());
         assertEquals("sparkprop-model", json.get("format").textValue());
-        assertEquals(2, json.get("formatVersion").intValue());
+        assertEquals(3, json.get("formatVersion").intValue());
         assertEquals(expected.length, json.get("parameterCount").intValue());
         assertEquals("weights.bin", json.at("/weights/file").textValue());
         assertEquals("float64-le", json.at("/weights/encoding").textValue());
@@ -277,11 +277,11 @@ class ModelStoreTest {
         Path dir = saved();
         editModelJson(dir, json -> json.put("formatVersion", 99).put("sparkpropVersion", "9.0.0"));
         assertRefused(dir, "model " + dir.resolve("model.json") + ": written in format version 99 by sparkprop 9.0.0;"
-                + " this build (sparkprop " + ModelStore.sparkpropVersion() + ") reads format version 2 only,"
+                + " this build (sparkprop " + ModelStore.sparkpropVersion() + ") reads format version 3 only,"
                 + " so load it with a newer sparkprop");
         editModelJson(dir, json -> json.put("sparkpropVersion", "9.0\nrun me"));
         assertRefused(dir, "model " + dir.resolve("model.json") + ": written in format version 99;"
-                + " this build (sparkprop " + ModelStore.sparkpropVersion() + ") reads format version 2 only,"
+                + " this build (sparkprop " + ModelStore.sparkpropVersion() + ") reads format version 3 only,"
                 + " so load it with a newer sparkprop");
     }
 
