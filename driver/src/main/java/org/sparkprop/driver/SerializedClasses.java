@@ -16,7 +16,7 @@ final class SerializedClasses {
             long[].class,
             int[].class,
             org.sparkprop.driver.data.LabelKind.class,
-            org.sparkprop.driver.train.StepResult.class,
+            org.sparkprop.driver.train.StepShare.class,
             org.sparkprop.driver.eval.EvalStats.class,
             // a sparse Block's features: cached blocks may be fetched from another executor
             org.sparkprop.kernels.SparseRows.class), Stream.concat(DataReader.kryoClasses().stream(), sqlTypes().stream())).toList();

@@ -42,6 +42,7 @@ import org.sparkprop.driver.train.ChannelProbe;
 import org.sparkprop.driver.train.EpochRecord;
 import org.sparkprop.driver.train.Exchange;
 import org.sparkprop.driver.train.StepExchange;
+import org.sparkprop.driver.train.StepGradient;
 import org.sparkprop.driver.train.StepJob;
 import org.sparkprop.driver.train.TrainConfig;
 import org.sparkprop.driver.train.TrainListener;
@@ -428,7 +429,7 @@ final class BenchCommand implements Main.Command {
         Network<Object> network = (Network<Object>) Network.create(topology, Precision.FLOAT);
         double[] weights = new double[topology.parameterCount()];
         WeightInit.initialize(topology, SEED, weights);
-        double[] gradient = new double[topology.parameterCount()];
+        StepGradient gradient = new StepGradient(topology);
         int warmUp = Math.max(1, settings.steps() / 5);
         // local mode: per step as training ran before (in memory) and as on a cluster (broadcast and task results),
         // and per epoch (one barrier stage, steps through the channel in memory); on a cluster, per step and, where
@@ -472,7 +473,7 @@ final class BenchCommand implements Main.Command {
                     int t = (timed + k) % plan.steps();
                     for (int w = 0; w < jobs.length; w++) {
                         start = System.nanoTime();
-                        StepJob.Sums sums = jobs[w].run(weights, 0, plan.starts(t), plan.starts(t + 1), "bench: step", gradient);
+                        StepJob.Sums sums = jobs[w].run(weights, null, 0, plan.starts(t), plan.starts(t + 1), "bench: step", gradient);
                         record(warm, timed + k, System.nanoTime() - start, sums, step[w], slowest[w], overhead[w]);
                     }
                     if (warm) {
@@ -487,7 +488,7 @@ final class BenchCommand implements Main.Command {
                         for (int k = -1; k < n; k++) {
                             int t = (int) (epochStep % plan.steps());
                             long start = System.nanoTime();
-                            StepJob.Sums sums = perEpoch.step(weights, epochStep++, 0, t, "bench: step", gradient);
+                            StepJob.Sums sums = perEpoch.step(weights, null, epochStep++, 0, t, "bench: step", gradient);
                             record(warm && k >= 0, timed + k, System.nanoTime() - start, sums, step[w], slowest[w], overhead[w]);
                         }
                         failed = false;

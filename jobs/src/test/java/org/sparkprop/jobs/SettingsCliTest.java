@@ -77,7 +77,7 @@ class SettingsCliTest {
         assertEquals(2, fromFile.status());
         assertEquals("sparkprop: " + file + ":2: learning-rate must be a finite number > 0, got -1.0", fromFile.err().strip());
 
-        assertEquals("sparkprop: --optimizer must be one of sgd, momentum, nesterov, adam, adamw, got 'lbfgs'",
+        assertEquals("sparkprop: --optimizer must be one of sgd, momentum, nesterov, adam, adamw, lazy-adam, got 'lbfgs'",
                 CliTest.run("train", "--print-config", "--optimizer", "lbfgs").err().strip());
         assertEquals("sparkprop: --epochs '2.5': not a whole number", CliTest.run("train", "--print-config", "--epochs", "2.5").err().strip());
 

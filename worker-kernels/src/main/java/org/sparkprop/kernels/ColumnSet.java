@@ -71,15 +71,26 @@ public final class ColumnSet {
         }
     }
 
+    /** Adds one column in [0, width). Modified: this. */
+    public void add(int column) {
+        if (column < 0 || column >= width) {
+            throw new IllegalArgumentException("ColumnSet.add: column " + column + " is not in [0, " + width + ")");
+        }
+        addUnchecked(column);
+    }
+
     private void addRow(SparseRows x, int row) {
         for (int k = x.rowStart[row]; k < x.rowStart[row + 1]; k++) {
-            int column = x.index[k];
-            long mask = 1L << column;
-            long word = bits[column >>> 6];
-            if ((word & mask) == 0) {
-                bits[column >>> 6] = word | mask;
-                size++;
-            }
+            addUnchecked(x.index[k]);
+        }
+    }
+
+    private void addUnchecked(int column) {
+        long mask = 1L << column;
+        long word = bits[column >>> 6];
+        if ((word & mask) == 0) {
+            bits[column >>> 6] = word | mask;
+            size++;
         }
     }
 

@@ -27,11 +27,7 @@ public final class GradientTransforms {
     public static void addL2(double[] gradient, double[] weights, double l2, Topology topology) {
         checkLayout(gradient, weights, topology);
         checkCoefficient("l2", l2);
-        for (int l = 0; l < topology.layers(); l++) {
-            for (int i = topology.weightOffset(l), end = topology.biasOffset(l); i < end; i++) {
-                gradient[i] += l2 * weights[i];
-            }
-        }
+        averageAndPenalize(gradient, weights, 0, l2, 0, topology, 0, gradient.length, 0);
     }
 
     /**
@@ -44,11 +40,7 @@ public final class GradientTransforms {
     public static void addL1(double[] gradient, double[] weights, double l1, Topology topology) {
         checkLayout(gradient, weights, topology);
         checkCoefficient("l1", l1);
-        for (int l = 0; l < topology.layers(); l++) {
-            for (int i = topology.weightOffset(l), end = topology.biasOffset(l); i < end; i++) {
-                gradient[i] += l1 * Math.signum(weights[i]);
-            }
-        }
+        averageAndPenalize(gradient, weights, 0, 0, l1, topology, 0, gradient.length, 0);
     }
 
     /**
@@ -88,13 +80,18 @@ public final class GradientTransforms {
             throw new IllegalArgumentException("maxNorm must be finite and > 0, got " + maxNorm);
         }
         double norm = l2Norm(gradient);
-        if (norm > maxNorm && Double.isFinite(norm)) {
-            double scale = maxNorm / norm;
+        double scale = clipScale(norm, maxNorm);
+        if (scale != 1) {
             for (int i = 0; i < gradient.length; i++) {
                 gradient[i] *= scale;
             }
         }
         return norm;
+    }
+
+    /** The factor that clipping by global norm multiplies a gradient of norm {@code norm} by: maxNorm/norm above the limit, else 1. */
+    public static double clipScale(double norm, double maxNorm) {
+        return norm > maxNorm && Double.isFinite(norm) ? maxNorm / norm : 1;
     }
 
     /**
@@ -108,19 +105,48 @@ public final class GradientTransforms {
             throw new IllegalArgumentException("maxAbs must be finite and > 0, got " + maxAbs);
         }
         for (int i = 0; i < gradient.length; i++) {
-            gradient[i] = Math.max(-maxAbs, Math.min(maxAbs, gradient[i]));
+            gradient[i] = clamp(gradient[i], maxAbs);
         }
     }
 
+    /** g clamped into [−maxAbs, maxAbs]; NaN stays NaN. */
+    public static double clamp(double g, double maxAbs) {
+        return Math.max(-maxAbs, Math.min(maxAbs, g));
+    }
+
     /**
-     * ‖a‖₂, without overflow where the sum of squares would exceed the double range but the norm does not.
+     * ‖a‖₂, without overflow where the sum of squares would exceed the double range but the norm does not. The sum
+     * of squares is one partial sum per chunk of {@link Chunks} (in parallel), added in chunk order, so the result
+     * does not depend on the number of threads.
      *
      * @param a Not modified.
      */
     public static double l2Norm(double[] a) {
+        double[] squares = new double[Chunks.chunkCount(a.length)];
+        Chunks.forEachChunk(a.length, (chunk, from, to) -> squares[chunk] = sumOfSquares(a, from, to, 0));
+        return l2Norm(a, squares);
+    }
+
+    /**
+     * Σ a[i]² over [from, to), added to {@code partial} in ascending order: a chunk's partial sum of squares, for
+     * {@link #l2Norm(double[], double[])}. {@code a}: Not modified.
+     */
+    public static double sumOfSquares(double[] a, int from, int to, double partial) {
+        double sum = partial;
+        for (int i = from; i < to; i++) {
+            sum += a[i] * a[i];
+        }
+        return sum;
+    }
+
+    /**
+     * ‖a‖₂ from the partial sums of squares of a's chunks ({@link #sumOfSquares}; Not modified), added in chunk
+     * order; where that sum overflows but every element is finite, from a's elements scaled by the largest.
+     */
+    public static double l2Norm(double[] a, double[] chunkSquares) {
         double sumSquares = 0;
-        for (double x : a) {
-            sumSquares += x * x;
+        for (double partial : chunkSquares) {
+            sumSquares += partial;
         }
         if (sumSquares != Double.POSITIVE_INFINITY || !allFinite(a)) {
             return Math.sqrt(sumSquares);
@@ -135,6 +161,39 @@ public final class GradientTransforms {
             scaledSquares += scaled * scaled;
         }
         return maxAbs * Math.sqrt(scaledSquares);
+    }
+
+    /**
+     * The driver's first pass over a step's gradient, on [from, to) only: g ← g / Σw where {@code weightSum} &gt; 0,
+     * then + l2·w and + l1·sign(w) on weights (each only where its coefficient is above 0), element by element as
+     * dividing and then {@link #addL2} and {@link #addL1} would; returns {@code partial} plus Σ g² over the range in
+     * ascending order ({@link #sumOfSquares}).
+     *
+     * @param gradient Modified on [from, to)
+     * @param weights  Not modified
+     */
+    public static double averageAndPenalize(double[] gradient, double[] weights, double weightSum, double l2, double l1,
+                                            Topology topology, int from, int to, double partial) {
+        if (weightSum > 0) {
+            for (int i = from; i < to; i++) {
+                gradient[i] /= weightSum;
+            }
+        }
+        if (l2 > 0 || l1 > 0) {
+            for (int l = 0; l < topology.layers(); l++) {
+                int lo = Math.max(from, topology.weightOffset(l));
+                int hi = Math.min(to, topology.biasOffset(l));
+                for (int i = lo; i < hi; i++) {
+                    if (l2 > 0) {
+                        gradient[i] += l2 * weights[i];
+                    }
+                    if (l1 > 0) {
+                        gradient[i] += l1 * Math.signum(weights[i]);
+                    }
+                }
+            }
+        }
+        return sumOfSquares(gradient, from, to, partial);
     }
 
     /** True if no element is NaN or infinite ({@link Chunks}: in parallel for large arrays). {@code a}: Not modified. */

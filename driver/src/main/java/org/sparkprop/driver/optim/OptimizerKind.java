@@ -33,7 +33,16 @@ public enum OptimizerKind {
      * λ kept out of the moments, w ← w − lr·(m̂/(√v̂ + ε) + λw). The decay is scaled by the learning rate (as
      * PyTorch does), so it follows the schedule, and it applies to every parameter passed in, biases included.
      */
-    ADAMW("adamw", List.of("m", "v"));
+    ADAMW("adamw", List.of("m", "v")),
+    /**
+     * Lazy Adam (as TensorFlow Addons' LazyAdam and PyTorch's SparseAdam): Adam's formulas, bias correction by the
+     * run's step count included, applied only to the parameters whose gradient the step can make non-zero: on sparse
+     * input, the first layer's weights in the input columns the step's rows touch (and every other layer); the
+     * other first-layer weights and their m and v stay as they are, where Adam would decay m and v and keep moving
+     * the weights. On dense input, or with an L1 or L2 penalty (whose gradient reaches every weight), it is Adam to
+     * the bit.
+     */
+    LAZY_ADAM("lazy-adam", List.of("m", "v"));
 
     private final String id;
     private final List<String> bufferNames;
@@ -60,7 +69,12 @@ public enum OptimizerKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected one of sgd, momentum, nesterov, adam, adamw");
+        throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected one of " + names());
+    }
+
+    /** The kinds' names, separated by commas, for messages and help. */
+    public static String names() {
+        return String.join(", ", java.util.Arrays.stream(values()).map(OptimizerKind::id).toList());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.sparkprop.driver.optim;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.sparkprop.driver.Chunks;
 
 /**
@@ -88,6 +89,25 @@ public final class OptimizerState {
      * @param learningRate lr for this step, finite and &gt; 0
      */
     public void step(double[] weights, double[] gradient, double learningRate) {
+        step(weights, gradient, learningRate, 1, 0, Chunks.all(parameterCount), null);
+    }
+
+    /**
+     * One optimizer step on the gradient g that clipping makes of {@code gradient}, fused into the update's one pass:
+     * g = gradient·scale where scale ≠ 1 (clipping by global norm), then clamped into [−clipValue, clipValue] where
+     * clipValue &gt; 0, element by element as scaling and clamping the array first would. {@code touched} covers
+     * the elements whose gradient may be non-zero (elsewhere it is 0): {@link OptimizerKind#LAZY_ADAM} updates
+     * only those; the other kinds update every parameter, as their formulas say.
+     *
+     * @param weights  Modified
+     * @param gradient Not modified
+     * @param touched  a cover of {@code gradient}'s elements that may be non-zero
+     * @param changed  null, or run on each range of weights once the step has changed it (while it is in the cache:
+     *                 the trainer casts the new weights for the next step there)
+     * @return true if every weight the step changed is finite
+     */
+    public boolean step(double[] weights, double[] gradient, double learningRate, double scale, double clipValue, Chunks.Cover touched,
+                        Chunks.Range changed) {
         if (weights.length != parameterCount || gradient.length != parameterCount) {
             throw new IllegalArgumentException("weights (" + weights.length + ") and gradient (" + gradient.length
                     + ") must both have length parameterCount " + parameterCount);
@@ -95,57 +115,99 @@ public final class OptimizerState {
         if (!(learningRate > 0 && Double.isFinite(learningRate))) {
             throw new IllegalArgumentException("learningRate must be finite and > 0, got " + learningRate);
         }
-        double lr = learningRate;
-        int n = parameterCount;
-        switch (spec.kind()) {
-            case SGD -> Chunks.forEach(n, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    weights[i] -= lr * gradient[i];
-                }
-            });
-            case MOMENTUM -> {
-                double mu = spec.momentum();
-                double[] velocity = buffers[0];
-                Chunks.forEach(n, (from, to) -> {
-                    for (int i = from; i < to; i++) {
-                        velocity[i] = mu * velocity[i] + gradient[i];
-                        weights[i] -= lr * velocity[i];
-                    }
-                });
+        Update update = new Update(spec, buffers, steps + 1, weights, gradient, learningRate, scale, clipValue);
+        Chunks.Cover cover = changesOnlyTouched() ? touched : Chunks.all(parameterCount);
+        AtomicBoolean finite = new AtomicBoolean(true);
+        cover.forEach((chunk, from, to) -> {
+            if (!update.run(from, to)) {
+                finite.set(false);
             }
-            case NESTEROV -> {
-                double mu = spec.momentum();
-                double[] velocity = buffers[0];
-                Chunks.forEach(n, (from, to) -> {
-                    for (int i = from; i < to; i++) {
-                        velocity[i] = mu * velocity[i] + gradient[i];
-                        weights[i] -= lr * (gradient[i] + mu * velocity[i]);
-                    }
-                });
+            if (changed != null) {
+                changed.run(from, to);
             }
-            case ADAM, ADAMW -> {
-                double beta1 = spec.beta1();
-                double beta2 = spec.beta2();
-                double eps = spec.epsilon();
-                double decay = spec.kind() == OptimizerKind.ADAMW ? spec.weightDecay() : 0;
-                long t = steps + 1;
-                double correction1 = 1 - Math.pow(beta1, t);
-                double correction2 = 1 - Math.pow(beta2, t);
-                double[] m = buffers[0];
-                double[] v = buffers[1];
-                Chunks.forEach(n, (from, to) -> {
-                    for (int i = from; i < to; i++) {
-                        double g = gradient[i];
-                        m[i] = beta1 * m[i] + (1 - beta1) * g;
-                        v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-                        double mHat = m[i] / correction1;
-                        double vHat = v[i] / correction2;
-                        weights[i] -= lr * (mHat / (Math.sqrt(vHat) + eps) + decay * weights[i]);
-                    }
-                });
-            }
-        }
+        });
         steps++;
+        return finite.get();
+    }
+
+    /**
+     * True when a step changes only the parameters whose gradient may be non-zero (the cover {@link #step} gets),
+     * weights and state alike: {@link OptimizerKind#LAZY_ADAM}. The other kinds change every parameter.
+     */
+    public boolean changesOnlyTouched() {
+        return spec.kind() == OptimizerKind.LAZY_ADAM;
+    }
+
+    /** One step's update over ranges of the parameters: the formulas of {@link OptimizerKind}, with clipping first. */
+    private static final class Update {
+        final OptimizerKind kind;
+        final double[] w;
+        final double[] gradient;
+        final double lr;
+        final double scale;
+        final double clip;
+        final double mu;
+        final double beta1;
+        final double beta2;
+        final double eps;
+        final double decay;
+        final double correction1;
+        final double correction2;
+        final double[] first;
+        final double[] second;
+
+        Update(OptimizerSpec spec, double[][] buffers, long t, double[] w, double[] gradient, double lr, double scale, double clip) {
+            this.kind = spec.kind();
+            this.w = w;
+            this.gradient = gradient;
+            this.lr = lr;
+            this.scale = scale;
+            this.clip = clip;
+            this.mu = spec.momentum();
+            this.beta1 = spec.beta1();
+            this.beta2 = spec.beta2();
+            this.eps = spec.epsilon();
+            this.decay = kind == OptimizerKind.ADAMW ? spec.weightDecay() : 0;
+            this.correction1 = 1 - Math.pow(beta1, t);
+            this.correction2 = 1 - Math.pow(beta2, t);
+            this.first = buffers.length > 0 ? buffers[0] : null;
+            this.second = buffers.length > 1 ? buffers[1] : null;
+        }
+
+        /** The update of [from, to); true if the weights there are finite afterwards. */
+        boolean run(int from, int to) {
+            // w·0 is ±0 for finite w and NaN otherwise, so the sum is NaN exactly when a weight is not finite
+            double check = 0;
+            for (int i = from; i < to; i++) {
+                double g = gradient[i];
+                if (scale != 1) {
+                    g *= scale;
+                }
+                if (clip > 0) {
+                    g = GradientTransforms.clamp(g, clip);
+                }
+                switch (kind) {
+                    case SGD -> w[i] -= lr * g;
+                    case MOMENTUM -> {
+                        first[i] = mu * first[i] + g;
+                        w[i] -= lr * first[i];
+                    }
+                    case NESTEROV -> {
+                        first[i] = mu * first[i] + g;
+                        w[i] -= lr * (g + mu * first[i]);
+                    }
+                    case ADAM, ADAMW, LAZY_ADAM -> {
+                        first[i] = beta1 * first[i] + (1 - beta1) * g;
+                        second[i] = beta2 * second[i] + (1 - beta2) * g * g;
+                        double mHat = first[i] / correction1;
+                        double vHat = second[i] / correction2;
+                        w[i] -= lr * (mHat / (Math.sqrt(vHat) + eps) + decay * w[i]);
+                    }
+                }
+                check += w[i] * 0;
+            }
+            return check == 0;
+        }
     }
 
     @Override

@@ -72,7 +72,8 @@ public final class ChannelProbe {
             for (int p = 0; p < partitions; p++) {
                 int partition = p;
                 TaskChannel side = sides[p];
-                Deposit share = new Deposit(network.newArray(network.topology().parameterCount()));
+                Deposit share = new Deposit(network.topology(), new StepShare());
+                share.share.denseGradient(network);
                 tasks[p] = new Thread(() -> deposit(side, partition, share, echo), "channel probe " + p);
                 tasks[p].setDaemon(true);
                 tasks[p].start();
@@ -91,7 +92,7 @@ public final class ChannelProbe {
                 }
                 nanos[i] = System.nanoTime() - start;
                 for (int p = 0; echo && p < partitions; p++) {
-                    if (!java.util.Objects.deepEquals(channel.weights, channel.deposits[p].gradient) || channel.deposits[p].step != i) {
+                    if (!java.util.Objects.deepEquals(channel.weights, channel.deposits[p].share.values()) || channel.deposits[p].step != i) {
                         throw new IllegalStateException("partition " + p + " deposited other numbers than the weights of step " + (i + 1));
                     }
                 }
@@ -128,9 +129,9 @@ public final class ChannelProbe {
             long step;
             while ((step = side.awaitWork(partition, null, where)) >= 0) {
                 if (echo) {
-                    System.arraycopy(side.weights(), 0, share.gradient, 0, Deposit.length(share.gradient));
+                    System.arraycopy(side.weights(), 0, share.share.values(), 0, Deposit.length(side.weights()));
                 }
-                side.deposit(share.set(partition, step, 0, 0, 0, 0));
+                side.deposit(share.set(partition, step));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

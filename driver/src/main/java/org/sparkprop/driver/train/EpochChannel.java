@@ -4,6 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.TaskContext;
 import org.sparkprop.kernels.Network;
+import org.sparkprop.kernels.Topology;
 
 /**
  * The per-epoch exchange's state on the driver, and its channel in local mode, where the barrier stage's tasks are
@@ -30,8 +31,10 @@ final class EpochChannel implements TaskChannel {
     final BatchPlan plan;
     /** θ in the compute type, written by the driver before it publishes a step. */
     final Object weights;
-    /** Each partition's share of the published step, as deposited (the gradient in the compute type). */
+    /** Each partition's share of the published step, as deposited (copied or decoded into buffers of the channel's own). */
     final Deposit[] deposits;
+    /** deposits[p].share, for the driver's sum. */
+    final StepShare[] shares;
 
     /** Guards the fields below, and whatever the RPC endpoint does with them. */
     final Object lock = new Object();
@@ -48,13 +51,15 @@ final class EpochChannel implements TaskChannel {
     private Runnable onChange;
 
     private EpochChannel(Network<Object> network, BatchPlan plan, int partitions) {
-        int parameters = network.topology().parameterCount();
         this.id = IDS.incrementAndGet();
+        Topology topology = network.topology();
         this.plan = plan;
-        this.weights = network.newArray(parameters);
+        this.weights = network.newArray(topology.parameterCount());
         this.deposits = new Deposit[partitions];
+        this.shares = new StepShare[partitions];
         for (int p = 0; p < partitions; p++) {
-            deposits[p] = new Deposit(network.newArray(parameters));
+            shares[p] = new StepShare();
+            deposits[p] = new Deposit(topology, shares[p]);
         }
         this.deposited = new long[partitions];
         java.util.Arrays.fill(deposited, -1);

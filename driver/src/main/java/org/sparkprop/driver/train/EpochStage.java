@@ -1,6 +1,5 @@
 package org.sparkprop.driver.train;
 
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.SimpleFutureAction;
@@ -49,6 +48,7 @@ final class EpochStage implements StepExchange {
     private final EpochChannel channel;
     /** Null where the tasks reach the channel in memory. */
     private final RpcChannel endpoint;
+    private final WeightsCast cast;
     private SimpleFutureAction<BoxedUnit> job;
 
     EpochStage(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows, BatchPlan plan) {
@@ -57,8 +57,9 @@ final class EpochStage implements StepExchange {
         this.network = network;
         this.channel = EpochChannel.open(network, plan, blocks.getNumPartitions());
         this.endpoint = overRpc(sc) ? RpcChannel.register(channel) : null;
+        this.cast = new WeightsCast(network);
         this.task = new EpochTask(channel.id, endpoint == null ? null : endpoint.name, network.topology(), network.precision(), seed, dropout,
-                maxRows);
+                maxRows, StepJob.setting(sc, StepJob.SPARSE_SHARES, true));
     }
 
     /** True where the tasks must reach the driver through Spark's RPC environment: off local mode, or asked to. */
@@ -74,6 +75,11 @@ final class EpochStage implements StepExchange {
     }
 
     @Override
+    public Object keptWeights() {
+        return channel.weights;
+    }
+
+    @Override
     public void begin(String description) {
         channel.startStretch();
         RDD<Tuple2<Integer, Integer>> stage = blocks.rdd().barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(Tuple2.class));
@@ -84,8 +90,9 @@ final class EpochStage implements StepExchange {
     }
 
     @Override
-    public StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, double[] gradientSum) {
-        Chunks.forEach(weights.length, (from, to) -> network.castInto(weights, channel.weights, from, to));
+    public StepJob.Sums step(double[] weights, Chunks.Cover changed, long step, int epoch, int stepInEpoch, String description,
+                             StepGradient gradientSum) {
+        cast.into(weights, changed, channel.weights);
         channel.publish(step, epoch, stepInEpoch);
         try {
             while (!channel.awaitDeposits(POLL_MILLIS)) {
@@ -97,25 +104,7 @@ final class EpochStage implements StepExchange {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the partitions' gradients of step " + (step + 1), e);
         }
-        double lossSum = 0;
-        long rows = 0;
-        double weightSum = 0;
-        long slowest = 0;
-        Deposit[] deposits = channel.deposits;
-        for (Deposit d : deposits) {
-            lossSum += d.lossSum;
-            rows += d.rows;
-            weightSum += d.weightSum;
-            slowest = Math.max(slowest, d.computeNanos);
-        }
-        // each element summed over the partitions in partition order, as StepJob does
-        Chunks.forEach(gradientSum.length, (from, to) -> {
-            Arrays.fill(gradientSum, from, to, 0);
-            for (Deposit d : deposits) {
-                network.addTo(d.gradient, gradientSum, from, to);
-            }
-        });
-        return new StepJob.Sums(lossSum, rows, weightSum, slowest);
+        return StepJob.sum(channel.shares, gradientSum);
     }
 
     /** The exception for a stage whose job ended while the driver still waited for a step's gradients. */

@@ -32,8 +32,10 @@ final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2
     private final long seed;
     private final Dropout dropout;
     private final int maxRows;
+    private final boolean sparseShares;
 
-    EpochTask(long channel, String endpoint, Topology topology, Precision precision, long seed, Dropout dropout, int maxRows) {
+    EpochTask(long channel, String endpoint, Topology topology, Precision precision, long seed, Dropout dropout, int maxRows,
+              boolean sparseShares) {
         this.channel = channel;
         this.endpoint = endpoint;
         this.topology = topology;
@@ -41,6 +43,7 @@ final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2
         this.seed = seed;
         this.dropout = dropout;
         this.maxRows = maxRows;
+        this.sparseShares = sparseShares;
     }
 
     @Override
@@ -51,9 +54,8 @@ final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2
         ExecutorKernels.Slot slot = ExecutorKernels.get(topology, precision, maxRows);
         TaskChannel exchange = endpoint == null ? EpochChannel.get(channel)
                 : new RpcChannel.Remote(endpoint, slot.network.newArray(topology.parameterCount()));
-        Deposit share = new Deposit(slot.gradient);
+        Deposit deposit = new Deposit(topology, slot.share);
         int[] where = new int[3];
-        double[] sums = new double[2];
         long failAt = Long.getLong(FAIL_AT_STEP, -1);
         try {
             long step;
@@ -64,8 +66,9 @@ final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2
                 if (step == failAt && partition == 0 && context.stageAttemptNumber() == 0) {
                     FaultPoints.fail("exchange task, step " + (step + 1));
                 }
-                StepTask.share(slot, exchange.weights(), block, seed, dropout, where[0], partition, from, to, slot.gradient, sums);
-                exchange.deposit(share.set(partition, step, sums[0], to - from, sums[1], System.nanoTime() - start));
+                StepTask.share(slot, exchange.weights(), block, seed, dropout, where[0], partition, from, to, sparseShares, slot.share);
+                slot.share.computeNanos = System.nanoTime() - start;
+                exchange.deposit(deposit.set(partition, step));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package org.sparkprop.driver.train;
 
+import org.sparkprop.kernels.ColumnSet;
 import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Precision;
 import org.sparkprop.kernels.Topology;
@@ -8,7 +9,8 @@ import org.sparkprop.kernels.Workspace;
 /**
  * What an executor thread keeps between tasks of one model: the network, its workspaces (for dense blocks and for
  * sparse ones, each made on first use: the dense one holds inputs × rows floats, a GiB for 2^18 inputs and 1,024
- * rows, which sparse blocks must not pay for) and a gradient buffer,
+ * rows, which sparse blocks must not pay for), the share it sends (dense blocks compute into its gradient) and, for
+ * sparse blocks, a gradient buffer of all parameters that the sparse passes add into and the touched columns,
  * sized once per model so that a step allocates nothing on the hot path. One slot per thread; a task for
  * another model (or needing more rows) replaces it.
  */
@@ -19,9 +21,16 @@ final class ExecutorKernels {
         final Precision precision;
         final int maxRows;
         final Network<Object> network;
-        final Object gradient;
+        /** The share a task of this thread sends: its buffers are reused from step to step. */
+        final StepShare share = new StepShare();
         private Workspace workspace;
         private Workspace sparseWorkspace;
+        /** Sparse blocks: all parameters, 0 between shares ({@link StepShare#takeSparse} zeroes what it takes). */
+        private Object sparseGradient;
+        /** True while a pass may have left values in {@link #sparseGradient} that no share took (a failed task). */
+        private boolean sparseGradientDirty;
+        private ColumnSet touched;
+        private int[] touchedColumns;
 
         @SuppressWarnings("unchecked")
         private Slot(Topology topology, Precision precision, int maxRows) {
@@ -29,7 +38,39 @@ final class ExecutorKernels {
             this.precision = precision;
             this.maxRows = maxRows;
             this.network = (Network<Object>) Network.create(topology, precision);
-            this.gradient = network.newArray(topology.parameterCount());
+        }
+
+        /**
+         * The gradient buffer for a sparse pass, all 0 (made on first use); {@link #sparseGradientTaken} says that a
+         * share took and zeroed what the pass wrote.
+         */
+        Object sparseGradient() {
+            if (sparseGradient == null) {
+                sparseGradient = network.newArray(topology.parameterCount());
+            } else if (sparseGradientDirty) {
+                network.zero(sparseGradient);
+            }
+            sparseGradientDirty = true;
+            return sparseGradient;
+        }
+
+        void sparseGradientTaken() {
+            sparseGradientDirty = false;
+        }
+
+        /** An empty set of the first layer's input columns (made on first use). */
+        ColumnSet touched() {
+            if (touched == null) {
+                touched = new ColumnSet(topology.inputs());
+                touchedColumns = new int[topology.inputs()];
+            }
+            touched.clear();
+            return touched;
+        }
+
+        /** Room for {@link #touched}'s columns, listed. */
+        int[] touchedColumns() {
+            return touchedColumns;
         }
 
         /** The workspace for dense blocks, made on first use. */

@@ -9,7 +9,7 @@ import org.sparkprop.kernels.Network;
  * for local mode, where the executor runs in the driver's JVM. Spark would otherwise serialize the weights into a
  * broadcast and every task's gradient into its result and back (docs/architecture.md, 'How a step travels through Spark'; about half of a step's cost beyond a
  * bare job in {@code local[2]}). The arrays are allocated once per run: the driver writes {@link #weights} between
- * jobs, task p writes {@code gradients[p]} during one, the driver reads them after it; the job's submission and
+ * jobs, task p writes {@code shares[p]} during one (its buffers made on first use: a sparse share is small), the driver reads them after it; the job's submission and
  * completion order those accesses.
  */
 final class HandOver {
@@ -20,16 +20,19 @@ final class HandOver {
     final long id;
     /** θ in the compute type. */
     final Object weights;
-    /** Σ∂L/∂θ of each partition's share of the current step, in the compute type. */
-    final Object[] gradients;
+    /** Casts θ into {@link #weights}. */
+    final WeightsCast cast;
+    /** Each partition's share of the current step. */
+    final StepShare[] shares;
 
     private HandOver(Network<Object> network, int partitions) {
         int parameters = network.topology().parameterCount();
         this.id = IDS.incrementAndGet();
         this.weights = network.newArray(parameters);
-        this.gradients = new Object[partitions];
+        this.cast = new WeightsCast(network);
+        this.shares = new StepShare[partitions];
         for (int p = 0; p < partitions; p++) {
-            gradients[p] = network.newArray(parameters);
+            shares[p] = new StepShare();
         }
     }
 

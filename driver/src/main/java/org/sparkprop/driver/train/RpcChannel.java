@@ -185,7 +185,7 @@ final class RpcChannel implements ThreadSafeRpcEndpoint {
         @Override
         public long awaitWork(int p, TaskContext context, int[] where) throws InterruptedException {
             if (reply == null) {
-                ask(new Deposit(null).set(p, -1, 0, 0, 0, 0).encode(null));
+                ask(Deposit.nothing(p));
             }
             while (!reply.isCompleted()) {
                 try {

@@ -2,6 +2,7 @@ package org.sparkprop.driver.train;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.driver.Chunks;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.kernels.Dropout;
 import org.sparkprop.kernels.Network;
@@ -41,6 +42,13 @@ public interface StepExchange extends AutoCloseable {
 
     Exchange exchange();
 
+    /**
+     * The compute-type array that this exchange keeps θ in between steps, for its tasks to read (the caller may write
+     * changed weights into it itself between steps, and then leaves them out of {@link #step}'s {@code changed}); or
+     * null where the exchange sends a fresh copy every step.
+     */
+    Object keptWeights();
+
     /** Opens a stretch of steps, labelled {@code description} in the Spark UI. */
     void begin(String description);
 
@@ -48,10 +56,14 @@ public interface StepExchange extends AutoCloseable {
      * Runs step {@code stepInEpoch} of epoch {@code epoch}, the run's step {@code step} (0-based).
      *
      * @param weights     θ in double (Not modified)
+     * @param changed     the elements of θ that changed since the exchange's previous step and that the caller did not
+     *                    write into {@link #keptWeights} itself (the exchange casts only those where it keeps θ between
+     *                    steps, all of them at its first step), or null for all of them
      * @param description the step's label where a step is a job of its own (per step); null for the per-epoch exchange
      * @param gradientSum Modified: overwritten with Σ w·∂L/∂θ over the step's rows, summed in partition order
      */
-    StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, double[] gradientSum);
+    StepJob.Sums step(double[] weights, Chunks.Cover changed, long step, int epoch, int stepInEpoch, String description,
+                      StepGradient gradientSum);
 
     /** Closes the stretch; {@code failed}: the driver stopped in it (its tasks are released, its job cancelled). */
     void end(boolean failed);
@@ -75,12 +87,18 @@ public interface StepExchange extends AutoCloseable {
         }
 
         @Override
+        public Object keptWeights() {
+            return steps.keptWeights();
+        }
+
+        @Override
         public void begin(String description) {
         }
 
         @Override
-        public StepJob.Sums step(double[] weights, long step, int epoch, int stepInEpoch, String description, double[] gradientSum) {
-            return steps.run(weights, epoch, plan.starts(stepInEpoch), plan.starts(stepInEpoch + 1), description, gradientSum);
+        public StepJob.Sums step(double[] weights, Chunks.Cover changed, long step, int epoch, int stepInEpoch, String description,
+                                 StepGradient gradientSum) {
+            return steps.run(weights, changed, epoch, plan.starts(stepInEpoch), plan.starts(stepInEpoch + 1), description, gradientSum);
         }
 
         @Override

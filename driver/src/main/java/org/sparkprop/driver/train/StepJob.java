@@ -1,6 +1,5 @@
 package org.sparkprop.driver.train;
 
-import java.util.Arrays;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -23,6 +22,11 @@ import org.sparkprop.kernels.Network;
 public final class StepJob implements AutoCloseable {
     /** Spark setting: false sends local mode's steps through broadcast and task results too. */
     public static final String LOCAL_HAND_OVER = "spark.sparkprop.localHandOver";
+    /**
+     * Spark setting: false sends sparse blocks' shares dense, all parameters, as dense blocks' (to compare; the weights
+     * are the same to the bit). Read as {@value #LOCAL_HAND_OVER} is, for either exchange.
+     */
+    public static final String SPARSE_SHARES = "spark.sparkprop.sparseShares";
 
     /**
      * Σ w·loss, row count and Σ w of one step, and its slowest task's compute time; Σ w·grad is in the caller's
@@ -31,7 +35,7 @@ public final class StepJob implements AutoCloseable {
      * weighs 0 (then the gradient sum is 0 too).
      *
      * @param weightSum           Σ w over the step's rows, summed in partition order
-     * @param slowestComputeNanos the largest {@link StepResult#computeNanos} of the step's tasks
+     * @param slowestComputeNanos the largest {@link StepShare#computeNanos} of the step's tasks
      */
     public record Sums(double lossSum, long rows, double weightSum, long slowestComputeNanos) {
     }
@@ -44,6 +48,7 @@ public final class StepJob implements AutoCloseable {
     private final int maxRows;
     /** Null: weights by broadcast, gradients as task results. */
     private final HandOver handOver;
+    private final boolean sparseShares;
 
     private StepJob(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows,
                     boolean inMemory) {
@@ -57,6 +62,13 @@ public final class StepJob implements AutoCloseable {
         this.dropout = dropout;
         this.maxRows = maxRows;
         this.handOver = inMemory ? HandOver.open(network, blocks.getNumPartitions()) : null;
+        this.sparseShares = setting(sc, SPARSE_SHARES, true);
+    }
+
+    /** A boolean Spark setting: this thread's local property where set, else Spark's configuration, else the default. */
+    static boolean setting(JavaSparkContext sc, String name, boolean otherwise) {
+        String local = sc.getLocalProperty(name);
+        return local != null ? Boolean.parseBoolean(local) : sc.getConf().getBoolean(name, otherwise);
     }
 
     /**
@@ -73,8 +85,7 @@ public final class StepJob implements AutoCloseable {
 
     /** As above, with dropout on the hidden layers while training; its masks are seeded from (seed, epoch, partition). */
     public static StepJob open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows) {
-        String local = sc.getLocalProperty(LOCAL_HAND_OVER);
-        boolean inMemory = sc.sc().isLocal() && (local != null ? Boolean.parseBoolean(local) : sc.getConf().getBoolean(LOCAL_HAND_OVER, true));
+        boolean inMemory = sc.sc().isLocal() && setting(sc, LOCAL_HAND_OVER, true);
         return new StepJob(sc, blocks, network, seed, dropout, maxRows, inMemory);
     }
 
@@ -89,6 +100,11 @@ public final class StepJob implements AutoCloseable {
         return new StepJob(sc, blocks, network, seed, dropout, maxRows, inMemory);
     }
 
+    /** The weights in the compute type that in-memory steps keep between steps; null through broadcasts. */
+    Object keptWeights() {
+        return handOver != null ? handOver.weights : null;
+    }
+
     /** True when this run's steps pass weights and gradients through memory. */
     public boolean inMemory() {
         return handOver != null;
@@ -98,48 +114,48 @@ public final class StepJob implements AutoCloseable {
      * Runs one step.
      *
      * @param weights     θ in double (Not modified); sent in the network's compute type
+     * @param changed     the elements of θ that changed since this job's previous step, or null for all: in memory only
+     *                    those are cast again
      * @param gradientSum Modified: overwritten with Σ w·∂L/∂θ over the step's rows
      */
-    public Sums run(double[] weights, int epoch, int[] starts, int[] ends, String description, double[] gradientSum) {
-        StepResult[] parts;
+    public Sums run(double[] weights, Chunks.Cover changed, int epoch, int[] starts, int[] ends, String description, StepGradient gradientSum) {
+        StepShare[] parts;
         if (handOver != null) {
-            castInto(weights, handOver.weights);
-            StepTask task = new StepTask(null, handOver.id, network.topology(), network.precision(), seed, dropout, epoch, maxRows, starts, ends);
-            parts = SparkJobs.runOnPartitions(sc, blocks, task, StepResult.class, description);
+            handOver.cast.into(weights, changed, handOver.weights);
+            StepTask task = new StepTask(null, handOver.id, network.topology(), network.precision(), seed, dropout, epoch, maxRows, starts, ends,
+                    sparseShares);
+            SparkJobs.runOnPartitions(sc, blocks, task, StepShare.class, description);
+            parts = handOver.shares;
         } else {
             Object computeWeights = network.newArray(weights.length);
-            castInto(weights, computeWeights);
+            Chunks.forEach(weights.length, (from, to) -> network.castInto(weights, computeWeights, from, to));
             Broadcast<Object> broadcast = sc.broadcast(computeWeights);
             try {
-                StepTask task = new StepTask(broadcast, 0, network.topology(), network.precision(), seed, dropout, epoch, maxRows, starts, ends);
-                parts = SparkJobs.runOnPartitions(sc, blocks, task, StepResult.class, description);
+                StepTask task = new StepTask(broadcast, 0, network.topology(), network.precision(), seed, dropout, epoch, maxRows, starts, ends,
+                        sparseShares);
+                parts = SparkJobs.runOnPartitions(sc, blocks, task, StepShare.class, description);
             } finally {
                 broadcast.destroy();
             }
         }
-        Object[] gradients = new Object[parts.length];
+        return sum(parts, gradientSum);
+    }
+
+    /**
+     * The step's sums: the shares' gradients into {@code gradientSum} (each value in partition order) and their
+     * loss, rows and weight in partition order. Both exchanges end a step here.
+     */
+    static Sums sum(StepShare[] parts, StepGradient gradientSum) {
         double lossSum = 0;
         long rows = 0;
         double weightSum = 0;
-        for (int p = 0; p < parts.length; p++) {
-            gradients[p] = handOver != null ? handOver.gradients[p] : parts[p].gradientSum;
-            lossSum += parts[p].lossSum;
-            rows += parts[p].rows;
-            weightSum += parts[p].weightSum;
+        for (StepShare part : parts) {
+            lossSum += part.lossSum;
+            rows += part.rows;
+            weightSum += part.weightSum;
         }
-        // each element summed over the partitions in partition order, whichever thread takes its chunk
-        Chunks.forEach(gradientSum.length, (from, to) -> {
-            Arrays.fill(gradientSum, from, to, 0);
-            for (Object gradient : gradients) {
-                network.addTo(gradient, gradientSum, from, to);
-            }
-        });
-        return new Sums(lossSum, rows, weightSum, StepResult.slowestComputeNanos(parts));
-    }
-
-    /** The weights in the compute type, into {@code target} (Modified), split between threads for a large model. */
-    private void castInto(double[] weights, Object target) {
-        Chunks.forEach(weights.length, (from, to) -> network.castInto(weights, target, from, to));
+        gradientSum.sum(parts);
+        return new Sums(lossSum, rows, weightSum, StepShare.slowestComputeNanos(parts));
     }
 
     /** Ends the in-memory hand-over, if any. */

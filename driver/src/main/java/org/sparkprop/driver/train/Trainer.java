@@ -40,6 +40,11 @@ import scala.collection.Iterator;
 public final class Trainer {
     /** Rows per forward/backward pass at most; a larger share of a batch is processed in chunks. */
     static final int MAX_CHUNK_ROWS = 1024;
+    /**
+     * Spark's setting of the driver's cores: the threads of the driver's element-wise passes ({@link Chunks}); as a
+     * local property of the training thread it overrides the configuration (tests), else the JVM's processors.
+     */
+    static final String DRIVER_CORES = "spark.driver.cores";
 
     private final JavaSparkContext sc;
     private final TrainConfig config;
@@ -98,10 +103,13 @@ public final class Trainer {
 
     private TrainResult trainOn(Dataset train, Dataset validation, double[] initialWeights, Checkpoints checkpoints,
                                 TrainListener listener) {
+        String cores = sc.getLocalProperty(DRIVER_CORES);
+        Chunks.useThreads(cores != null ? Integer.parseInt(cores) : sc.getConf().getInt(DRIVER_CORES, Runtime.getRuntime().availableProcessors()));
         Run run = new Run(train, validation, initialWeights, checkpoints, listener);
         try (StepExchange exchange = StepExchange.open(sc, train.blocks(), run.network, config.seed(), config.dropout(), run.maxRows,
                 run.plan)) {
             run.exchange = exchange.exchange();
+            run.keptWeights = exchange.keptWeights();
             while (!run.stopped()) {
                 int lastEpoch = validation != null ? run.state.epoch : config.epochs() - 1;
                 exchange.begin(run.stretchDescription(lastEpoch));
@@ -138,13 +146,19 @@ public final class Trainer {
         final long checkpointEvery;
         final String metricName;
         final RunState state;
-        /** Σ w·∂L/∂θ of a step, then the gradient the optimizer gets: one array for the whole run. */
-        final double[] gradient;
+        /** Σ w·∂L/∂θ of a step, then the gradient the optimizer gets before clipping: one array for the whole run. */
+        final StepGradient gradient;
+        /** Each chunk's Σ g² of the step ({@link Chunks}), for the gradient's norm. */
+        final double[] chunkSquares;
+        /** The values {@link #gradient} holds: what the last step can have made non-zero. */
+        final Chunks.Cover touched;
         final long start = System.nanoTime();
         /** The rate of the epoch's latest step, for its record. */
         double rate = Double.NaN;
         /** How the run's steps travel. */
         Exchange exchange;
+        /** The exchange's weights in the compute type, which the update writes as it goes; null where it keeps none. */
+        Object keptWeights;
 
         @SuppressWarnings("unchecked")
         Run(Dataset train, Dataset validation, double[] initialWeights, Checkpoints checkpoints, TrainListener listener) {
@@ -177,7 +191,9 @@ public final class Trainer {
             this.checkpointEvery = checkpoints.everySteps();
             RunState resumed = store != null && checkpoints.resume() ? store.loadNewest() : null;
             this.state = resumed != null ? resumed : new RunState(firstWeights(initialWeights), config.optimizer().newState(parameters));
-            this.gradient = new double[parameters];
+            this.gradient = new StepGradient(topology);
+            this.chunkSquares = new double[Chunks.chunkCount(parameters)];
+            this.touched = range -> gradient.forEachHeld(false, range);
             listener.onStart(topology, totalRows, rowsPerPartition.length, stepsPerEpoch);
         }
 
@@ -245,7 +261,10 @@ public final class Trainer {
             rate = config.schedule().rate(state.step, totalSteps, stepsPerEpoch);
             // a step's job label, only where a step is a job: formatting it allocates a kilobyte or two per step
             String description = exchange.exchange() == Exchange.PER_STEP ? stepDescription() : null;
-            StepJob.Sums sums = exchange.step(state.weights, state.step, state.epoch, t, description, gradient);
+            // the weights changed since the previous step that the update did not cast itself: none where the exchange
+            // keeps the weights (the update writes them there); elsewhere the exchange sends a fresh copy of all anyway
+            Chunks.Cover changed = keptWeights != null ? Chunks.NONE : null;
+            StepJob.Sums sums = exchange.step(state.weights, changed, state.step, state.epoch, t, description, gradient);
             double norm = update(sums);
             state.epochNormSum += norm;
             state.epochLoss += sums.lossSum();
@@ -262,36 +281,36 @@ public final class Trainer {
         }
 
         /**
-         * The driver's part of a step, on {@link #gradient} holding Σ w·∂L/∂θ: divide by Σw, add the penalties, stop
-         * if anything is not finite, clip, let the optimizer move the weights, and check them. Returns the gradient's
-         * global norm before clipping.
+         * The driver's part of a step, on {@link #gradient} holding Σ w·∂L/∂θ, in two passes over the parameters (each
+         * split over the driver's cores, {@link Chunks}): divide by Σw, add the penalties and sum the squares per chunk;
+         * stop if anything is not finite; then clip and let the optimizer move the weights, checking them and casting
+         * them into the exchange's compute-type weights for the next step, in one pass.
+         * Without penalties the first pass covers only the values the step can have made non-zero (on sparse input,
+         * the first layer's touched columns and the other layers); the others are 0 and stay so. Returns the
+         * gradient's global norm before clipping.
          */
         double update(StepJob.Sums sums) {
             double weightSum = sums.weightSum();
-            if (weightSum > 0) {
-                Chunks.forEach(gradient.length, (from, to) -> {
-                    for (int i = from; i < to; i++) {
-                        gradient[i] /= weightSum;
-                    }
-                });
+            double l2 = config.l2();
+            double l1 = config.l1();
+            boolean penalties = l2 > 0 || l1 > 0;
+            double[] g = gradient.values;
+            double[] w = state.weights;
+            java.util.Arrays.fill(chunkSquares, 0);
+            gradient.forEachHeld(penalties, (chunk, from, to) ->
+                    chunkSquares[chunk] = GradientTransforms.averageAndPenalize(g, w, weightSum, l2, l1, topology, from, to, chunkSquares[chunk]));
+            if (penalties) {
+                gradient.holdAll();
             }
-            if (config.l2() > 0) {
-                GradientTransforms.addL2(gradient, state.weights, config.l2(), topology);
-            }
-            if (config.l1() > 0) {
-                GradientTransforms.addL1(gradient, state.weights, config.l1(), topology);
-            }
-            if (!Double.isFinite(sums.lossSum()) || !GradientTransforms.allFinite(gradient)) {
+            double norm = GradientTransforms.l2Norm(g, chunkSquares);
+            // the norm is finite exactly when every value is (l2Norm rescales where only the sum of squares overflows)
+            if (!Double.isFinite(sums.lossSum()) || !Double.isFinite(norm)) {
                 throw diverged(Double.isFinite(sums.lossSum()) ? "gradient is" : "loss is");
             }
-            double norm = config.clipNorm() > 0
-                    ? GradientTransforms.clipByGlobalNorm(gradient, config.clipNorm())
-                    : GradientTransforms.l2Norm(gradient);
-            if (config.clipValue() > 0) {
-                GradientTransforms.clipByValue(gradient, config.clipValue());
-            }
-            state.optimizer.step(state.weights, gradient, rate);
-            if (!GradientTransforms.allFinite(state.weights)) {
+            double scale = config.clipNorm() > 0 ? GradientTransforms.clipScale(norm, config.clipNorm()) : 1;
+            Object kept = keptWeights;
+            Chunks.Range cast = kept == null ? null : (from, to) -> network.castInto(w, kept, from, to);
+            if (!state.optimizer.step(w, g, rate, scale, config.clipValue(), touched, cast)) {
                 throw diverged("weights after the update are");
             }
             return norm;
@@ -381,7 +400,7 @@ public final class Trainer {
     StepJob.Sums sumGradients(JavaRDD<Block> blocks, Network<Object> network, double[] weights, int epoch, int maxRows,
                               int[] starts, int[] ends, boolean inMemory, String description, double[] gradientSum) {
         try (StepJob steps = StepJob.open(sc, blocks, network, config.seed(), config.dropout(), maxRows, inMemory)) {
-            return steps.run(weights, epoch, starts, ends, description, gradientSum);
+            return steps.run(weights, null, epoch, starts, ends, description, new StepGradient(network.topology(), gradientSum));
         }
     }
 

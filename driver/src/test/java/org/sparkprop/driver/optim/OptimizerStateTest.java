@@ -10,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.sparkprop.driver.Chunks;
 
 class OptimizerStateTest {
 
@@ -111,7 +112,7 @@ class OptimizerStateTest {
     private static double learningRate(OptimizerKind kind) {
         return switch (kind) {
             case SGD -> 0.3;
-            case MOMENTUM, NESTEROV, ADAM, ADAMW -> 0.05;
+            case MOMENTUM, NESTEROV, ADAM, ADAMW, LAZY_ADAM -> 0.05;
         };
     }
 
@@ -290,6 +291,71 @@ class OptimizerStateTest {
         assertArrayEquals(adam, adamwNoDecay, 0);
         assertTrue(GradientTransforms.l2Norm(adamw) < GradientTransforms.l2Norm(adam),
                 "decay pulls the weights towards 0: " + GradientTransforms.l2Norm(adamw) + " vs " + GradientTransforms.l2Norm(adam));
+    }
+
+    /** The elements [from, to) of [0, n) as a cover, given in the fixed chunks as {@link Chunks#all} gives all. */
+    private static Chunks.Cover cover(int from, int to) {
+        return range -> Chunks.all(to).forEach((chunk, lo, hi) -> {
+            int a = Math.max(lo, from);
+            if (a < hi) {
+                range.run(chunk, a, hi);
+            }
+        });
+    }
+
+    @Test
+    void lazyAdamIsAdamWhereTheGradientMayBeNonZeroAndLeavesTheRestAsItIs() {
+        int n = 300_000;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        double[] start = random.doubles(n, -1, 1).toArray();
+        double[] adam = start.clone();
+        double[] lazy = start.clone();
+        OptimizerState adamState = OptimizerSpec.defaults(OptimizerKind.ADAM).newState(n);
+        OptimizerState lazyState = OptimizerSpec.defaults(OptimizerKind.LAZY_ADAM).newState(n);
+        // step 1 touches [0, 200000), step 2 [150000, n): the gradient is 0 elsewhere
+        int[][] touched = {{0, 200_000}, {150_000, n}};
+        for (int[] t : touched) {
+            double[] gradient = new double[n];
+            for (int i = t[0]; i < t[1]; i++) {
+                gradient[i] = random.nextGaussian();
+            }
+            double[] lazyBefore = lazy.clone();
+            double[][] lazyMoments = lazyState.buffers();
+            adamState.step(adam, gradient, 0.01, 0.5, 0.8, Chunks.all(n), null);
+            lazyState.step(lazy, gradient, 0.01, 0.5, 0.8, cover(t[0], t[1]), null);
+            double[][] am = adamState.buffers();
+            double[][] lm = lazyState.buffers();
+            for (int i = 0; i < n; i++) {
+                boolean in = i >= t[0] && i < t[1];
+                if (in) {
+                    assertEquals(Double.doubleToRawLongBits(adam[i]), Double.doubleToRawLongBits(lazy[i]), "weight " + i);
+                    assertEquals(Double.doubleToRawLongBits(am[0][i]), Double.doubleToRawLongBits(lm[0][i]), "m " + i);
+                    assertEquals(Double.doubleToRawLongBits(am[1][i]), Double.doubleToRawLongBits(lm[1][i]), "v " + i);
+                } else {
+                    assertEquals(lazyBefore[i], lazy[i], 0.0, "untouched weight " + i);
+                    assertEquals(lazyMoments[0][i], lm[0][i], 0.0);
+                    assertEquals(lazyMoments[1][i], lm[1][i], 0.0);
+                }
+            }
+        }
+        // where step 2 did not reach but step 1 had, Adam's decaying moments kept moving the weights; lazy Adam's did not
+        assertTrue(adam[0] != lazy[0] && adam[149_999] != lazy[149_999]);
+        assertEquals(2, lazyState.steps());
+    }
+
+    @Test
+    void lazyAdamCoveringEverythingIsAdamToTheBit() {
+        LeastSquares problem = new LeastSquares(7);
+        double[] adam = new double[problem.cols];
+        double[] lazy = new double[problem.cols];
+        OptimizerState adamState = OptimizerSpec.defaults(OptimizerKind.ADAM).newState(adam.length);
+        OptimizerState lazyState = OptimizerSpec.defaults(OptimizerKind.LAZY_ADAM).newState(lazy.length);
+        for (int s = 0; s < 50; s++) {
+            adamState.step(adam, problem.gradient(adam), 0.05);
+            lazyState.step(lazy, problem.gradient(lazy), 0.05);
+        }
+        assertArrayEquals(adam, lazy, 0);
+        assertArrayEquals(adamState.buffers()[1], lazyState.buffers()[1], 0);
     }
 
     @ParameterizedTest

@@ -138,7 +138,7 @@ class TrainSettingsTest {
         assertEquals("must be one of identity, relu, leaky_relu, sigmoid, tanh, got 'softmax'",
                 assertThrows(InvalidSettingException.class, hidden::build).problem());
 
-        assertEquals("must be one of sgd, momentum, nesterov, adam, adamw, got 'lbfgs'",
+        assertEquals("must be one of sgd, momentum, nesterov, adam, adamw, lazy-adam, got 'lbfgs'",
                 assertThrows(IllegalArgumentException.class, () -> TrainSettings.OPTIMIZER.check(TrainSettings.OPTIMIZER.parse("lbfgs"))).getMessage());
         assertEquals("cross_entropy", TrainSettings.LOSS.parse(" CE "), "aliases come back in their canonical spelling");
         assertEquals("not a number", assertThrows(IllegalArgumentException.class, () -> TrainSettings.L2.parse("fast")).getMessage());

@@ -1,0 +1,175 @@
+package org.sparkprop.driver.train;
+
+import java.util.Arrays;
+import org.sparkprop.driver.Chunks;
+import org.sparkprop.kernels.ColumnSet;
+import org.sparkprop.kernels.Topology;
+
+/**
+ * A step's gradient on the driver, in double: the partitions' {@link StepShare}s summed in partition order, one
+ * array for a whole run, and which of its values can be non-zero. After a step of sparse shares those are the
+ * first-layer columns that any partition touched (their union, {@link #columns()}) and every parameter from the
+ * first layer's biases on ("held" values); elsewhere the array is 0. After a step of dense shares, or once the
+ * driver wrote everywhere ({@link #holdAll}), every value is held. The next {@link #sum} zeroes only what is held.
+ *
+ * <p>{@link #forEachHeld} runs a pass over the held values only, in the fixed chunks of {@link Chunks} with their
+ * indices, so that reductions over held values give the bits of the same reduction over the whole array (the values
+ * left out are +0.0, and sums of squares and the like start at +0.0).
+ */
+public final class StepGradient {
+    private final Topology topology;
+    /** Σ w·∂L/∂θ of the step, later what the driver made of it. */
+    public final double[] values;
+    private final ColumnSet union;
+    private int[] columns = new int[0];
+    private int columnCount;
+    private boolean allHeld = true;
+
+    public StepGradient(Topology topology) {
+        this(topology, new double[topology.parameterCount()]);
+    }
+
+    /** Over {@code values} (parameterCount long; its content is overwritten by the first sum). */
+    public StepGradient(Topology topology, double[] values) {
+        if (values.length != topology.parameterCount()) {
+            throw new IllegalArgumentException("a gradient of " + topology + " has " + topology.parameterCount() + " values, got " + values.length);
+        }
+        this.topology = topology;
+        this.values = values;
+        this.union = new ColumnSet(topology.inputs());
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    /** True when every value may be non-zero (dense shares, or after {@link #holdAll}). */
+    public boolean allHeld() {
+        return allHeld;
+    }
+
+    /** The first-layer columns the last sum's sparse shares touched, ascending (a copy); all held: every column. */
+    public int[] columns() {
+        if (allHeld) {
+            int[] all = new int[topology.inputs()];
+            Arrays.setAll(all, i -> i);
+            return all;
+        }
+        return Arrays.copyOf(columns, columnCount);
+    }
+
+    /** Every value may be non-zero from now on (the caller wrote outside the held values). */
+    public void holdAll() {
+        allHeld = true;
+    }
+
+    /**
+     * Overwrites {@link #values} with the sum of the shares' gradients, each value summed over the partitions in
+     * partition order starting from +0.0, as adding the dense forms would, to the bit; the parts of sparse shares
+     * that they do not carry are 0 and skipped.
+     *
+     * @param shares one per partition, in partition order. Not modified.
+     */
+    public void sum(StepShare[] shares) {
+        clearHeld();
+        boolean sparse = shares.length > 0;
+        for (StepShare share : shares) {
+            sparse &= share.sparse();
+        }
+        if (sparse) {
+            union.clear();
+            for (StepShare share : shares) {
+                int[] c = share.columnsView();
+                for (int k = 0, n = share.columnCount(); k < n; k++) {
+                    union.add(c[k]);
+                }
+            }
+            if (columns.length < union.size()) {
+                columns = new int[Math.max(union.size(), columns.length + columns.length / 2)];
+            }
+            columnCount = union.sortedColumns(columns);
+            allHeld = false;
+        } else {
+            allHeld = true;
+        }
+        forEachHeld(false, (chunk, from, to) -> {
+            for (StepShare share : shares) {
+                share.addTo(topology, values, from, to);
+            }
+        });
+    }
+
+    /** Zeroes the held values. */
+    private void clearHeld() {
+        forEachHeld(false, (chunk, from, to) -> Arrays.fill(values, from, to, 0.0));
+    }
+
+    /**
+     * Runs {@code range} over the held values ({@code everything}: over all values), split at the fixed chunks of
+     * {@link Chunks}: in parallel across chunks, in ascending ranges within one.
+     */
+    public void forEachHeld(boolean everything, Chunks.ChunkRange range) {
+        int n = values.length;
+        if (everything || allHeld) {
+            Chunks.forEachChunk(n, range);
+            return;
+        }
+        int out = topology.size(1);
+        int weights = topology.weightOffset(0);
+        int restAt = topology.biasOffset(0);
+        int[] cols = columns;
+        int count = columnCount;
+        Chunks.forEachChunk(n, (chunk, from, to) -> {
+            // the held columns overlapping [from, to), each [weights + c·out, + out), merged where adjacent
+            int k = firstColumnFrom(cols, count, Math.max(0, (from - weights) / out));
+            int lo = -1;
+            int hi = -1;
+            for (; k < count; k++) {
+                int at = weights + cols[k] * out;
+                if (at >= to) {
+                    break;
+                }
+                int a = Math.max(at, from);
+                int b = Math.min(at + out, to);
+                if (a == hi) {
+                    hi = b;
+                } else {
+                    if (lo < hi) {
+                        range.run(chunk, lo, hi);
+                    }
+                    lo = a;
+                    hi = b;
+                }
+            }
+            int a = Math.max(restAt, from);
+            int b = Math.min(n, to);
+            if (a < b && a == hi) {
+                hi = b;
+            } else {
+                if (lo < hi) {
+                    range.run(chunk, lo, hi);
+                }
+                lo = a;
+                hi = b;
+            }
+            if (lo < hi) {
+                range.run(chunk, lo, hi);
+            }
+        });
+    }
+
+    /** The index of the first of the ascending {@code columns[0 .. count)} at or above {@code column}. */
+    static int firstColumnFrom(int[] columns, int count, int column) {
+        int lo = 0;
+        int hi = count;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (columns[mid] < column) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+}
