@@ -2,6 +2,7 @@ package org.sparkprop.driver.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -436,5 +437,20 @@ class OptimizerStateTest {
         IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
                 () -> OptimizerSpec.defaults(OptimizerKind.SGD).newState(0));
         assertTrue(count.getMessage().startsWith("parameterCount"), count.getMessage());
+    }
+
+    /** The update reports a weight that leaves the finite doubles, and only then, whichever optimizer moved it. */
+    @Test
+    void theUpdateReportsExactlyTheWeightsThatAreNotFinite() {
+        for (OptimizerKind kind : OptimizerKind.values()) {
+            OptimizerState state = OptimizerSpec.defaults(kind).newState(5);
+            double[] w = {1, -2, Double.MAX_VALUE, -Double.MIN_VALUE, 0};
+            assertTrue(state.step(w, new double[5], 1e-3, 1, 0, org.sparkprop.driver.Chunks.all(5), null), kind + ": finite weights, a zero gradient");
+            for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+                OptimizerState fresh = OptimizerSpec.defaults(kind).newState(5);
+                double[] v = {1, -2, 3, bad, 0};
+                assertFalse(fresh.step(v, new double[5], 1e-3, 1, 0, org.sparkprop.driver.Chunks.all(5), null), kind + ": a weight of " + bad);
+            }
+        }
     }
 }
