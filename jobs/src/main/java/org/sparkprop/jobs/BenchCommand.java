@@ -795,17 +795,23 @@ final class BenchCommand implements Main.Command {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the built-in data for numpy", e);
         } finally {
-            if (folder != null) {
-                for (String f : new String[] {"train.libsvm", "test.libsvm", ""}) {
-                    try {
-                        Files.deleteIfExists(folder.resolve(f));
-                    } catch (IOException e) {
-                        // a temporary file left behind
-                    }
-                }
-            }
+            deletePeerFiles(folder);
         }
         return n;
+    }
+
+    /** Deletes a peer section's temporary folder and the LibSVM files written in it, where there is one. */
+    private static void deletePeerFiles(Path folder) {
+        if (folder == null) {
+            return;
+        }
+        for (String f : new String[] {"train.libsvm", "test.libsvm", ""}) {
+            try {
+                Files.deleteIfExists(folder.resolve(f));
+            } catch (IOException e) {
+                // a temporary file left behind
+            }
+        }
     }
 
     /** sparkprop on the comparison's network through {@code exchange}, its accuracy on {@code test} after the last epoch. */
@@ -973,15 +979,7 @@ final class BenchCommand implements Main.Command {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the sparse sets for section 5", e);
         } finally {
-            if (folder != null) {
-                for (String f : new String[] {"train.libsvm", "test.libsvm", ""}) {
-                    try {
-                        Files.deleteIfExists(folder.resolve(f));
-                    } catch (IOException e) {
-                        // a temporary file left behind
-                    }
-                }
-            }
+            deletePeerFiles(folder);
         }
         return n;
     }

@@ -1,6 +1,7 @@
 package org.sparkprop.driver.train;
 
 import org.sparkprop.kernels.Network;
+import org.sparkprop.kernels.Precision;
 import org.sparkprop.kernels.Topology;
 
 /**
@@ -90,9 +91,7 @@ public final class StepShare implements java.io.Serializable {
     Object denseGradient(Network<Object> network) {
         int parameters = network.topology().parameterCount();
         columnCount = -1;
-        if (values == null || length(values) != parameters || !network.newArray(0).getClass().isInstance(values)) {
-            values = network.newArray(parameters);
-        }
+        ensureValues(network.precision() == Precision.FLOAT ? float[].class : double[].class, parameters, true);
         return values;
     }
 
@@ -109,14 +108,10 @@ public final class StepShare implements java.io.Serializable {
         int out = topology.size(1);
         int rest = rest(topology);
         int needed = count * out + rest;
-        if (columns.length < count) {
-            columns = new int[grown(count)];
-        }
+        ensureColumns(count);
         System.arraycopy(touched, 0, columns, 0, count);
         columnCount = count;
-        if (values == null || length(values) < needed || !gradient.getClass().isInstance(values)) {
-            values = network.newArray(grown(needed));
-        }
+        ensureValues(gradient.getClass(), needed, false);
         int weights = topology.weightOffset(0);
         for (int k = 0; k < count; k++) {
             int at = weights + touched[k] * out;
@@ -135,20 +130,34 @@ public final class StepShare implements java.io.Serializable {
         weightSum = other.weightSum;
         computeNanos = other.computeNanos;
         int length = other.gradientLength(topology);
-        if (other.columnCount >= 0 && columns.length < other.columnCount) {
-            columns = new int[grown(other.columnCount)];
-        }
+        ensureColumns(other.columnCount);
         if (other.columnCount > 0) {
             System.arraycopy(other.columns, 0, columns, 0, other.columnCount);
         }
         columnCount = other.columnCount;
-        boolean fits = values != null && other.values.getClass() == values.getClass()
-                && (columnCount < 0 ? length(values) == length : length(values) >= length);
-        if (!fits) {
-            values = other.values instanceof float[] ? new float[columnCount < 0 ? length : grown(length)]
-                    : new double[columnCount < 0 ? length : grown(length)];
-        }
+        ensureValues(other.values.getClass(), length, columnCount < 0);
         System.arraycopy(other.values, 0, values, 0, length);
+    }
+
+    /** Room for {@code count} columns (grown by half again where too small; nothing for a dense share's -1). */
+    private void ensureColumns(int count) {
+        if (columns.length < count) {
+            columns = new int[grown(count)];
+        }
+    }
+
+    /**
+     * A values array of {@code type} (float[] or double[]) for {@code length} values: kept where it fits, else new,
+     * of exactly that length for a dense share ({@code dense}) and half as much again for a sparse one, whose size
+     * changes from step to step.
+     */
+    private void ensureValues(Class<?> type, int length, boolean dense) {
+        boolean fits = values != null && values.getClass() == type
+                && (dense ? Deposit.length(values) == length : Deposit.length(values) >= length);
+        if (!fits) {
+            int size = dense ? length : grown(length);
+            values = type == float[].class ? new float[size] : new double[size];
+        }
     }
 
     /**
@@ -244,18 +253,11 @@ public final class StepShare implements java.io.Serializable {
             throw new IllegalArgumentException("a step share of " + in.remaining() + " bytes where " + count + " columns and "
                     + length + " values were expected");
         }
-        if (columns.length < count) {
-            columns = new int[grown(count)];
-        }
+        ensureColumns(count);
         for (int k = 0; k < count; k++) {
             columns[k] = in.getInt();
         }
-        boolean fits = values != null && values.getClass() == (type == 1 ? float[].class : double[].class)
-                && (count < 0 ? length(values) == length : length(values) >= length);
-        if (!fits) {
-            int size = count < 0 ? length : grown(length);
-            values = type == 1 ? new float[size] : new double[size];
-        }
+        ensureValues(type == 1 ? float[].class : double[].class, length, count < 0);
         if (values instanceof float[] f) {
             in.asFloatBuffer().get(f, 0, length);
         } else {
@@ -296,10 +298,6 @@ public final class StepShare implements java.io.Serializable {
         } else {
             java.util.Arrays.fill((double[]) values, from, to, 0.0);
         }
-    }
-
-    private static int length(Object values) {
-        return values instanceof float[] f ? f.length : ((double[]) values).length;
     }
 
     private static int grown(int needed) {
