@@ -15,7 +15,7 @@ import java.util.stream.IntStream;
  */
 public final class Chunks {
     /** Elements per chunk. */
-    static final int SIZE = 1 << 16;
+    public static final int SIZE = 1 << 16;
     /** Fewer chunks than this run on the calling thread: handing them to other threads costs more than it saves. */
     static final int PARALLEL_FROM = 4;
 
@@ -41,19 +41,33 @@ public final class Chunks {
      */
     @FunctionalInterface
     public interface Cover {
-        void forEach(ChunkRange range);
+        /**
+         * Runs {@code covered} over the covered elements and, where {@code rest} is not null, {@code rest} over the
+         * other elements of [0, n): a chunk's ranges of both in ascending order on one thread, chunks in parallel.
+         */
+        void forEach(ChunkRange covered, ChunkRange rest);
+
+        /** Runs {@code range} over the covered elements only. */
+        default void forEach(ChunkRange range) {
+            forEach(range, null);
+        }
     }
 
     private Chunks() {
     }
 
-    /** No element. */
-    public static final Cover NONE = range -> {
-    };
+    /** No element of [0, n). */
+    public static Cover none(int n) {
+        return (covered, rest) -> {
+            if (rest != null) {
+                forEachChunk(n, rest);
+            }
+        };
+    }
 
     /** Every element of [0, n). */
     public static Cover all(int n) {
-        return range -> forEachChunk(n, range);
+        return (covered, rest) -> forEachChunk(n, covered);
     }
 
     /** Threads of the pool. */

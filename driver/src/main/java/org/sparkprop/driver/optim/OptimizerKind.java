@@ -25,7 +25,8 @@ public enum OptimizerKind {
     /**
      * Adam (Kingma and Ba 2015, "Adam: A method for stochastic optimization") with bias correction, at step
      * t = 1, 2, …: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; m̂ = m/(1−β₁ᵗ); v̂ = v/(1−β₂ᵗ);
-     * w ← w − lr·m̂/(√v̂ + ε).
+     * w ← w − lr·m̂/(√v̂ + ε), computed as lr·m·(1/(1−β₁ᵗ))/(√v·(1/√(1−β₂ᵗ)) + ε) (one division an element; within an
+     * ulp or two of the formula's order).
      */
     ADAM("adam", List.of("m", "v")),
     /**

@@ -19,6 +19,8 @@ public final class OptimizerState {
     private final int parameterCount;
     /** One array of parameterCount values per {@code spec.kind().bufferNames()} entry. */
     private final double[][] buffers;
+    /** Weights an update hands to {@code changed} at a time: 32 KB of doubles, well inside a core's own cache. */
+    private static final int CHANGED_BLOCK = 4096;
     private long steps;
 
     /** Zero state when {@code restored} is null; otherwise a checked copy of it. */
@@ -96,8 +98,8 @@ public final class OptimizerState {
      * One optimizer step on the gradient g that clipping makes of {@code gradient}, fused into the update's one pass:
      * g = gradient·scale where scale ≠ 1 (clipping by global norm), then clamped into [−clipValue, clipValue] where
      * clipValue &gt; 0, element by element as scaling and clamping the array first would. {@code touched} covers
-     * the elements whose gradient may be non-zero (elsewhere it is 0): {@link OptimizerKind#LAZY_ADAM} updates
-     * only those; the other kinds update every parameter, as their formulas say.
+     * the elements whose gradient may be non-zero (elsewhere it is +0.0, and is not read): the kinds that
+     * {@link #changesOnlyTouched} update only those; the others update every parameter, as their formulas say.
      *
      * @param weights  Modified
      * @param gradient Not modified
@@ -115,34 +117,50 @@ public final class OptimizerState {
         if (!(learningRate > 0 && Double.isFinite(learningRate))) {
             throw new IllegalArgumentException("learningRate must be finite and > 0, got " + learningRate);
         }
-        Update update = new Update(spec, buffers, steps + 1, weights, gradient, learningRate, scale, clipValue);
-        Chunks.Cover cover = changesOnlyTouched() ? touched : Chunks.all(parameterCount);
+        Update update = new Update(spec, buffers, steps + 1, weights, learningRate, scale, clipValue);
         AtomicBoolean finite = new AtomicBoolean(true);
-        cover.forEach((chunk, from, to) -> {
-            if (!update.run(from, to)) {
-                finite.set(false);
-            }
-            if (changed != null) {
-                changed.run(from, to);
-            }
-        });
+        if (changesOnlyTouched()) {
+            touched.forEach(pass(update, gradient, finite, changed));
+        } else {
+            // where the gradient is +0.0 the same formulas run without reading it: a sparse step's gradient is
+            // mostly zeros, and not reading them is an eighth of the update's memory traffic
+            touched.forEach(pass(update, gradient, finite, changed), pass(update, null, finite, changed));
+        }
         steps++;
         return finite.get();
     }
 
     /**
+     * The update's pass over ranges with the gradient {@code g} (null: +0.0 everywhere), handing each block of
+     * {@value #CHANGED_BLOCK} weights to {@code changed} while the block is still in the core's cache.
+     */
+    private static Chunks.ChunkRange pass(Update update, double[] g, AtomicBoolean finite, Chunks.Range changed) {
+        return (chunk, from, to) -> {
+            for (int a = from; a < to; a += CHANGED_BLOCK) {
+                int b = Math.min(to, a + CHANGED_BLOCK);
+                if (!update.run(a, b, g)) {
+                    finite.set(false);
+                }
+                if (changed != null) {
+                    changed.run(a, b);
+                }
+            }
+        };
+    }
+
+    /**
      * True when a step changes only the parameters whose gradient may be non-zero (the cover {@link #step} gets),
-     * weights and state alike: {@link OptimizerKind#LAZY_ADAM}. The other kinds change every parameter.
+     * weights and state alike: {@link OptimizerKind#LAZY_ADAM} by its definition, and {@link OptimizerKind#SGD},
+     * whose w − lr·(+0.0) is w to the bit. The other kinds change every parameter.
      */
     public boolean changesOnlyTouched() {
-        return spec.kind() == OptimizerKind.LAZY_ADAM;
+        return spec.kind() == OptimizerKind.LAZY_ADAM || spec.kind() == OptimizerKind.SGD;
     }
 
     /** One step's update over ranges of the parameters: the formulas of {@link OptimizerKind}, with clipping first. */
     private static final class Update {
         final OptimizerKind kind;
         final double[] w;
-        final double[] gradient;
         final double lr;
         final double scale;
         final double clip;
@@ -151,15 +169,15 @@ public final class OptimizerState {
         final double beta2;
         final double eps;
         final double decay;
-        final double correction1;
-        final double correction2;
+        /** 1/(1 − β₁ᵗ) and 1/√(1 − β₂ᵗ): bias correction by multiplication. */
+        final double inverse1;
+        final double inverseRoot2;
         final double[] first;
         final double[] second;
 
-        Update(OptimizerSpec spec, double[][] buffers, long t, double[] w, double[] gradient, double lr, double scale, double clip) {
+        Update(OptimizerSpec spec, double[][] buffers, long t, double[] w, double lr, double scale, double clip) {
             this.kind = spec.kind();
             this.w = w;
-            this.gradient = gradient;
             this.lr = lr;
             this.scale = scale;
             this.clip = clip;
@@ -168,18 +186,21 @@ public final class OptimizerState {
             this.beta2 = spec.beta2();
             this.eps = spec.epsilon();
             this.decay = kind == OptimizerKind.ADAMW ? spec.weightDecay() : 0;
-            this.correction1 = 1 - Math.pow(beta1, t);
-            this.correction2 = 1 - Math.pow(beta2, t);
+            this.inverse1 = 1 / (1 - Math.pow(beta1, t));
+            this.inverseRoot2 = 1 / Math.sqrt(1 - Math.pow(beta2, t));
             this.first = buffers.length > 0 ? buffers[0] : null;
             this.second = buffers.length > 1 ? buffers[1] : null;
         }
 
-        /** The update of [from, to); true if the weights there are finite afterwards. */
-        boolean run(int from, int to) {
+        /**
+         * The update of [from, to) with the gradient {@code g}, or with +0.0 for every element where {@code g} is null
+         * (the bits {@code g} full of +0.0 gives); true if the weights there are finite afterwards.
+         */
+        boolean run(int from, int to, double[] gradient) {
             // w·0 is ±0 for finite w and NaN otherwise, so the sum is NaN exactly when a weight is not finite
             double check = 0;
             for (int i = from; i < to; i++) {
-                double g = gradient[i];
+                double g = gradient == null ? 0.0 : gradient[i];
                 if (scale != 1) {
                     g *= scale;
                 }
@@ -199,9 +220,9 @@ public final class OptimizerState {
                     case ADAM, ADAMW, LAZY_ADAM -> {
                         first[i] = beta1 * first[i] + (1 - beta1) * g;
                         second[i] = beta2 * second[i] + (1 - beta2) * g * g;
-                        double mHat = first[i] / correction1;
-                        double vHat = second[i] / correction2;
-                        w[i] -= lr * (mHat / (Math.sqrt(vHat) + eps) + decay * w[i]);
+                        // m̂/(√v̂ + ε) as m·(1/c₁)/(√v·(1/√c₁) + ε): one division and one square root an element
+                        // (a division or square root of doubles costs ten multiplications and more)
+                        w[i] -= lr * (first[i] * inverse1 / (Math.sqrt(second[i]) * inverseRoot2 + eps) + decay * w[i]);
                     }
                 }
                 check += w[i] * 0;

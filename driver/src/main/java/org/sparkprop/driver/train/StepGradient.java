@@ -109,6 +109,14 @@ public final class StepGradient {
      * {@link Chunks}: in parallel across chunks, in ascending ranges within one.
      */
     public void forEachHeld(boolean everything, Chunks.ChunkRange range) {
+        forEachHeld(everything, range, null);
+    }
+
+    /**
+     * As {@link #forEachHeld(boolean, Chunks.ChunkRange)}, and where {@code rest} is not null, runs it over the values
+     * that are not held (they are +0.0), each chunk's ranges of both in ascending order.
+     */
+    public void forEachHeld(boolean everything, Chunks.ChunkRange range, Chunks.ChunkRange rest) {
         int n = values.length;
         if (everything || allHeld) {
             Chunks.forEachChunk(n, range);
@@ -120,42 +128,70 @@ public final class StepGradient {
         int[] cols = columns;
         int count = columnCount;
         Chunks.forEachChunk(n, (chunk, from, to) -> {
-            // the held columns overlapping [from, to), each [weights + c·out, + out), merged where adjacent
-            int k = firstColumnFrom(cols, count, Math.max(0, (from - weights) / out));
-            int lo = -1;
-            int hi = -1;
-            for (; k < count; k++) {
+            // the held columns overlapping [from, to), each [weights + c·out, + out), then the layers from the first
+            // layer's biases on
+            Spans spans = new Spans(chunk, from, range, rest);
+            for (int k = firstColumnFrom(cols, count, Math.max(0, (from - weights) / out)); k < count; k++) {
                 int at = weights + cols[k] * out;
                 if (at >= to) {
                     break;
                 }
-                int a = Math.max(at, from);
-                int b = Math.min(at + out, to);
-                if (a == hi) {
-                    hi = b;
-                } else {
-                    if (lo < hi) {
-                        range.run(chunk, lo, hi);
-                    }
-                    lo = a;
-                    hi = b;
-                }
+                spans.held(Math.max(at, from), Math.min(at + out, to));
             }
-            int a = Math.max(restAt, from);
-            int b = Math.min(n, to);
-            if (a < b && a == hi) {
-                hi = b;
-            } else {
-                if (lo < hi) {
-                    range.run(chunk, lo, hi);
-                }
-                lo = a;
-                hi = b;
-            }
-            if (lo < hi) {
-                range.run(chunk, lo, hi);
-            }
+            spans.held(Math.max(restAt, from), to);
+            spans.end(to);
         });
+    }
+
+    /** A chunk's held ranges, given in ascending order: merged where adjacent, passed on with the gaps between them. */
+    private static final class Spans {
+        private final int chunk;
+        private final Chunks.ChunkRange range;
+        private final Chunks.ChunkRange rest;
+        /** Everything before this was passed on. */
+        private int done;
+        /** A held range not passed on yet, [lo, hi). */
+        private int lo;
+        private int hi;
+
+        Spans(int chunk, int from, Chunks.ChunkRange range, Chunks.ChunkRange rest) {
+            this.chunk = chunk;
+            this.range = range;
+            this.rest = rest;
+            this.done = from;
+            this.lo = from;
+            this.hi = from;
+        }
+
+        void held(int a, int b) {
+            if (a >= b) {
+                return;
+            }
+            if (a == hi) {
+                hi = b;
+                return;
+            }
+            flush();
+            lo = a;
+            hi = b;
+        }
+
+        private void flush() {
+            if (lo < hi) {
+                if (rest != null && done < lo) {
+                    rest.run(chunk, done, lo);
+                }
+                range.run(chunk, lo, hi);
+                done = hi;
+            }
+        }
+
+        void end(int to) {
+            flush();
+            if (rest != null && done < to) {
+                rest.run(chunk, done, to);
+            }
+        }
     }
 
     /** The index of the first of the ascending {@code columns[0 .. count)} at or above {@code column}. */

@@ -152,6 +152,8 @@ public final class Trainer {
         final double[] chunkSquares;
         /** The values {@link #gradient} holds: what the last step can have made non-zero. */
         final Chunks.Cover touched;
+        /** No weight: what changed outside the update between steps where the exchange keeps the weights. */
+        final Chunks.Cover unchanged;
         final long start = System.nanoTime();
         /** The rate of the epoch's latest step, for its record. */
         double rate = Double.NaN;
@@ -193,7 +195,8 @@ public final class Trainer {
             this.state = resumed != null ? resumed : new RunState(firstWeights(initialWeights), config.optimizer().newState(parameters));
             this.gradient = new StepGradient(topology);
             this.chunkSquares = new double[Chunks.chunkCount(parameters)];
-            this.touched = range -> gradient.forEachHeld(false, range);
+            this.touched = (held, rest) -> gradient.forEachHeld(false, held, rest);
+            this.unchanged = Chunks.none(parameters);
             listener.onStart(topology, totalRows, rowsPerPartition.length, stepsPerEpoch);
         }
 
@@ -263,7 +266,7 @@ public final class Trainer {
             String description = exchange.exchange() == Exchange.PER_STEP ? stepDescription() : null;
             // the weights changed since the previous step that the update did not cast itself: none where the exchange
             // keeps the weights (the update writes them there); elsewhere the exchange sends a fresh copy of all anyway
-            Chunks.Cover changed = keptWeights != null ? Chunks.NONE : null;
+            Chunks.Cover changed = keptWeights != null ? unchanged : null;
             StepJob.Sums sums = exchange.step(state.weights, changed, state.step, state.epoch, t, description, gradient);
             double norm = update(sums);
             state.epochNormSum += norm;

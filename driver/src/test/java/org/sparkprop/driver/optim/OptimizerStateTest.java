@@ -295,13 +295,55 @@ class OptimizerStateTest {
     }
 
     /** The elements [from, to) of [0, n) as a cover, given in the fixed chunks as {@link Chunks#all} gives all. */
-    private static Chunks.Cover cover(int from, int to) {
-        return range -> Chunks.all(to).forEach((chunk, lo, hi) -> {
-            int a = Math.max(lo, from);
-            if (a < hi) {
-                range.run(chunk, a, hi);
+    private static Chunks.Cover cover(int n, int from, int to) {
+        return (range, rest) -> Chunks.all(n).forEach((chunk, lo, hi) -> {
+            int a = Math.min(Math.max(lo, from), hi);
+            int b = Math.max(Math.min(hi, to), a);
+            if (rest != null && lo < a) {
+                rest.run(chunk, lo, a);
+            }
+            if (a < b) {
+                range.run(chunk, a, b);
+            }
+            if (rest != null && b < hi) {
+                rest.run(chunk, b, hi);
             }
         });
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OptimizerKind.class, names = {"SGD", "MOMENTUM", "NESTEROV", "ADAM", "ADAMW"})
+    void aCoverOfTheNonZeroGradientGivesTheBitsOfTheWholeGradient(OptimizerKind kind) {
+        // weights and moments include ±0.0, where x + 0.0 and x − 0.0 differ from x if anything does
+        int n = 200_003;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        double[] whole = random.doubles(n, -1, 1).toArray();
+        for (int i = 0; i < n; i += 7) {
+            whole[i] = i % 2 == 0 ? 0.0 : -0.0;
+        }
+        double[] covered = whole.clone();
+        OptimizerSpec spec = OptimizerSpec.defaults(kind).withWeightDecay(kind == OptimizerKind.ADAMW ? 0.1 : 0);
+        OptimizerState wholeState = spec.newState(n);
+        OptimizerState coveredState = spec.newState(n);
+        int[][] touched = {{70_000, 140_000}, {0, 5}, {n - 3, n}, {0, n}, {100_001, 100_002}};
+        for (int[] t : touched) {
+            double[] gradient = new double[n];
+            for (int i = t[0]; i < t[1]; i++) {
+                gradient[i] = i % 11 == 0 ? -0.0 : random.nextGaussian();
+            }
+            assertTrue(wholeState.step(whole, gradient, 0.01, 0.5, 0.8, Chunks.all(n), null));
+            assertTrue(coveredState.step(covered, gradient, 0.01, 0.5, 0.8, cover(n, t[0], t[1]), null));
+            for (int i = 0; i < n; i++) {
+                assertEquals(Double.doubleToRawLongBits(whole[i]), Double.doubleToRawLongBits(covered[i]), "weight " + i);
+            }
+            double[][] wm = wholeState.buffers();
+            double[][] cm = coveredState.buffers();
+            for (int b = 0; b < wm.length; b++) {
+                for (int i = 0; i < n; i++) {
+                    assertEquals(Double.doubleToRawLongBits(wm[b][i]), Double.doubleToRawLongBits(cm[b][i]), "buffer " + b + " at " + i);
+                }
+            }
+        }
     }
 
     @Test
@@ -323,7 +365,7 @@ class OptimizerStateTest {
             double[] lazyBefore = lazy.clone();
             double[][] lazyMoments = lazyState.buffers();
             adamState.step(adam, gradient, 0.01, 0.5, 0.8, Chunks.all(n), null);
-            lazyState.step(lazy, gradient, 0.01, 0.5, 0.8, cover(t[0], t[1]), null);
+            lazyState.step(lazy, gradient, 0.01, 0.5, 0.8, cover(n, t[0], t[1]), null);
             double[][] am = adamState.buffers();
             double[][] lm = lazyState.buffers();
             for (int i = 0; i < n; i++) {

@@ -212,7 +212,36 @@ class SparseShareTest {
             sparseSum.sum(sparseShares);
             denseSum.sum(denseShares);
             assertArrayEquals(denseSum.values, sparseSum.values, "step " + step);
+            assertHeldAndRestTileTheGradient(sparseSum);
         }
+    }
+
+    /** forEachHeld's held ranges and the rest cover every value once, in order within a chunk; the rest are +0.0. */
+    private static void assertHeldAndRestTileTheGradient(StepGradient sum) {
+        double[] v = sum.values;
+        byte[] seen = new byte[v.length];
+        int[] next = new int[org.sparkprop.driver.Chunks.chunkCount(v.length)];
+        java.util.Arrays.setAll(next, c -> c * org.sparkprop.driver.Chunks.SIZE);
+        java.util.concurrent.atomic.AtomicInteger restValues = new java.util.concurrent.atomic.AtomicInteger();
+        sum.forEachHeld(false, (chunk, from, to) -> {
+            assertEquals(next[chunk], from, "ranges of chunk " + chunk + " run in order, without a gap");
+            next[chunk] = to;
+            for (int i = from; i < to; i++) {
+                seen[i]++;
+            }
+        }, (chunk, from, to) -> {
+            assertEquals(next[chunk], from, "ranges of chunk " + chunk + " run in order, without a gap");
+            next[chunk] = to;
+            for (int i = from; i < to; i++) {
+                seen[i]++;
+                assertEquals(0L, Double.doubleToRawLongBits(v[i]), "a value left out is +0.0 at " + i);
+                restValues.incrementAndGet();
+            }
+        });
+        for (int i = 0; i < v.length; i++) {
+            assertEquals(1, seen[i], "value " + i + " is passed on once");
+        }
+        assertTrue(restValues.get() > v.length / 2, "most of a sparse step's first layer is left out: " + restValues.get());
     }
     @Test
     void lazyAdamsFirstStepIsAdamsAndColumnsNoRowTouchesKeepTheirStartingWeights() {
