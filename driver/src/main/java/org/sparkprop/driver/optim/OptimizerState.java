@@ -220,7 +220,7 @@ public final class OptimizerState {
                     case ADAM, ADAMW, LAZY_ADAM -> {
                         first[i] = beta1 * first[i] + (1 - beta1) * g;
                         second[i] = beta2 * second[i] + (1 - beta2) * g * g;
-                        // m̂/(√v̂ + ε) as m·(1/c₁)/(√v·(1/√c₁) + ε): one division and one square root an element
+                        // m̂/(√v̂ + ε) as m·(1/c₁)/(√v·(1/√c₂) + ε): one division and one square root an element
                         // (a division or square root of doubles costs ten multiplications and more)
                         w[i] -= lr * (first[i] * inverse1 / (Math.sqrt(second[i]) * inverseRoot2 + eps) + decay * w[i]);
                     }
