@@ -124,6 +124,8 @@ class BenchTest {
         JsonNode ours = text.get("sparkprop");
         assertEquals("sparse", ours.get("storage").asText(), "auto caches the generated stand-in sparse: " + text);
         assertPositive(ours, "epochs", "steps", "train_seconds", "seconds_per_epoch", "accuracy", "cached_bytes");
+        assertEquals("cosine", ours.get("schedule").asText(), "(a) decays sparkprop's rate over its epochs: " + ours);
+        assertTrue(out.contains("epochs, cosine from " + ours.get("learning_rate").asText()), out);
         if (text.has("sklearn")) {
             assertPositive(text.get("sklearn"), "train_seconds", "accuracy");
             assertPositive(text, "sparkprop_epochs_to_one_sklearn_epoch");
@@ -140,6 +142,8 @@ class BenchTest {
         assertEquals("dense", density.get("dense").get("storage").asText());
         for (String storage : List.of("sparse", "dense")) {
             assertPositive(density.get(storage), "epochs", "train_seconds", "seconds_per_epoch", "accuracy", "cached_bytes");
+            assertEquals(sparse.get("learning_rate").asDouble(), density.get(storage).get("learning_rate").asDouble(), 0.0, "(b) at the section's rate");
+            assertEquals("constant", density.get(storage).get("schedule").asText());
         }
         assertTrue(density.get("sparse").get("cached_bytes").asLong() < density.get("dense").get("cached_bytes").asLong(), density.toString());
         assertEquals(density.get("dense").get("accuracy").asDouble(), density.get("sparse").get("accuracy").asDouble(), 0.05, density.toString());
