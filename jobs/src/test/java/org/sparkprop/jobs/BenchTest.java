@@ -82,6 +82,12 @@ class BenchTest {
         assertPositive(endToEnd.get("sparkprop"), "epochs", "train_seconds", "rows_per_second", "accuracy");
         assertPositive(endToEnd.get("sparkprop_throughput"), "batch_size", "epochs", "train_seconds", "rows_per_second");
         assertEquals(endToEnd.get("sparkprop").get("epochs").asInt(), endToEnd.get("sparkprop").get("history").size());
+        // training alone (a second run, unvalidated) timed to each epoch, beside the run that validates after each
+        assertPositive(endToEnd.get("sparkprop"), "train_seconds_without_validation");
+        for (JsonNode epoch : endToEnd.get("sparkprop").get("history")) {
+            assertPositive(epoch, "training_seconds", "elapsed_seconds");
+        }
+        assertTrue(r.out().contains("validating every epoch"), r.out());
         for (String peer : List.of("mllib_own_jvm", "mllib_same_jvm")) {
             JsonNode mllib = endToEnd.get(peer);
             assertTrue(mllib != null && !mllib.has("error"), peer + " in " + endToEnd);
