@@ -154,6 +154,9 @@ abstract class DenseNetwork<A> implements Network<A> {
      */
     abstract void sparseMultAdd(A z, A params, int weightOffset, int nOut, SparseRows x, int[] rows, int rowsOffset, int count);
 
+    /** {@link #sparseMultAdd} with W read from {@code weights} in double, each value cast to the compute type as it is read. */
+    abstract void sparseMultAddFromDouble(A z, double[] weights, int weightOffset, int nOut, SparseRows x, int[] rows, int rowsOffset, int count);
+
     /**
      * dW += dZ·Xᵀ for dW (nOut × x.width(), column-major at grad[weightOffset]), dZ (nOut × count) and X as in
      * {@link #sparseMultAdd}: for each non-zero (i, v) of column c, dW[:, i] += v·dZ[:, c]; no other column of dW
@@ -411,7 +414,11 @@ abstract class DenseNetwork<A> implements Network<A> {
         int nOut = sizes[1];
         A z = preActivation(ws, 0);
         fillBias(z, params, biasOffsets[0], nOut, count);
-        sparseMultAdd(z, params, weightOffsets[0], nOut, x, rows, rowsOffset, count);
+        if (ws.firstLayer != null) {
+            sparseMultAddFromDouble(z, ws.firstLayer, weightOffsets[0], nOut, x, rows, rowsOffset, count);
+        } else {
+            sparseMultAdd(z, params, weightOffsets[0], nOut, x, rows, rowsOffset, count);
+        }
         forwardFromFirstLayer(params, count, rows, rowsOffset, dropout, maskSeed, ws);
     }
 

@@ -356,6 +356,11 @@ final class DoubleNetwork extends DenseNetwork<double[]> {
     }
 
     @Override
+    void sparseMultAddFromDouble(double[] z, double[] weights, int weightOffset, int nOut, SparseRows x, int[] rows, int rowsOffset, int count) {
+        sparseMultAdd(z, weights, weightOffset, nOut, x, rows, rowsOffset, count);
+    }
+
+    @Override
     void sparseMultTransBAdd(double[] grad, int weightOffset, double[] dZ, int nOut, SparseRows x, int[] rows, int rowsOffset, int count) {
         // dW is nOut × x.width() at weightOffset in grad; dZ is nOut × count; X as in sparseMultAdd
         int[] rowStart = x.rowStart;

@@ -354,6 +354,25 @@ final class FloatNetwork extends DenseNetwork<float[]> {
     }
 
     @Override
+    void sparseMultAddFromDouble(float[] z, double[] weights, int weightOffset, int nOut, SparseRows x, int[] rows, int rowsOffset, int count) {
+        // as sparseMultAdd over params = weights cast to float
+        int[] rowStart = x.rowStart;
+        int[] index = x.index;
+        float[] values = x.values;
+        for (int c = 0; c < count; c++) {
+            int row = rows[rowsOffset + c];
+            int zStart = c * nOut;
+            for (int k = rowStart[row]; k < rowStart[row + 1]; k++) {
+                float v = values[k];
+                int wStart = weightOffset + index[k] * nOut;
+                for (int o = 0; o < nOut; o++) {
+                    z[zStart + o] += v * (float) weights[wStart + o];
+                }
+            }
+        }
+    }
+
+    @Override
     void sparseMultTransBAdd(float[] grad, int weightOffset, float[] dZ, int nOut, SparseRows x, int[] rows, int rowsOffset, int count) {
         // dW is nOut × x.width() at weightOffset in grad; dZ is nOut × count; X as in sparseMultAdd
         int[] rowStart = x.rowStart;

@@ -39,6 +39,8 @@ public final class Workspace {
     /** Null until the first pass with dropout. */
     Object[] keep;
     Object[] dropped;
+    /** Null, or where the sparse passes read the first layer's weights: {@link #readFirstLayerFrom}. */
+    double[] firstLayer;
 
     /**
      * @param denseInput whether to hold the gathered dense inputs (sizes[0] × maxRows); without them only the
@@ -92,6 +94,23 @@ public final class Workspace {
         }
         dropped = d;
         keep = k;
+    }
+
+    /**
+     * From now on the sparse passes read the first layer's weights from {@code weights} (all parameters, in double, in
+     * {@link Topology}'s layout; cast to the compute type as they are read, so the results are those of params cast
+     * whole) instead of their params argument; null returns to params. The caller keeps {@code weights} unchanged
+     * while a pass runs. For in-process executors that can read the driver's weights: a sparse step reads only the
+     * columns its rows touch, so casting the whole first layer for them is wasted.
+     *
+     * @throws IllegalArgumentException if {@code weights} is not null and does not hold {@link Topology#parameterCount()} values
+     */
+    public void readFirstLayerFrom(double[] weights) {
+        if (weights != null && weights.length != topology.parameterCount()) {
+            throw new IllegalArgumentException("readFirstLayerFrom: " + topology + " has " + topology.parameterCount()
+                    + " parameters, got " + weights.length);
+        }
+        this.firstLayer = weights;
     }
 
     public Topology topology() {

@@ -214,6 +214,38 @@ class SparseInputTest {
 
     @ParameterizedTest(name = "{0} in {1}")
     @MethodSource("topologiesAndPrecisions")
+    void aFirstLayerReadFromDoubleWeightsGivesTheBitsOfTheCastParams(Topology topology, Precision precision) {
+        checkFirstLayerFromDouble(Network.create(topology, precision), Block.draw(topology, 14));
+    }
+
+    private static <A> void checkFirstLayerFromDouble(Network<A> net, Block block) {
+        Topology topology = net.topology();
+        int n = topology.parameterCount();
+        A params = net.toCompute(block.params);
+        // params whose first layer is NaN: read from block.params instead, it must not be read at all
+        double[] spoiled = block.params.clone();
+        Arrays.fill(spoiled, topology.weightOffset(0), topology.biasOffset(0), Double.NaN);
+        A spoiledParams = net.toCompute(spoiled);
+        for (int maxRows : new int[] {ROWS.length, 4}) {
+            Workspace ws = net.newSparseWorkspace(maxRows);
+            A expected = net.newArray(n);
+            double expectedLoss = net.accumulateGradient(expected, params, block.x, block.y, block.weights, ROWS, 0, ROWS.length, ws);
+            ws.readFirstLayerFrom(block.params);
+            A actual = net.newArray(n);
+            double loss = net.accumulateGradient(actual, spoiledParams, block.x, block.y, block.weights, ROWS, 0, ROWS.length, ws);
+            assertEquals(expectedLoss, loss, 0.0, "loss, maxRows " + maxRows);
+            assertArrayEquals(toDouble(net, expected), toDouble(net, actual), "gradient, maxRows " + maxRows);
+            ws.readFirstLayerFrom(null);
+            assertTrue(Double.isNaN(net.accumulateGradient(net.newArray(n), spoiledParams, block.x, block.y, block.weights, ROWS, 0,
+                    ROWS.length, ws)), "back to params, whose first layer is NaN");
+        }
+        Workspace ws = net.newSparseWorkspace(4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ws.readFirstLayerFrom(new double[n - 1]));
+        assertTrue(e.getMessage().contains("has " + n + " parameters"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} in {1}")
+    @MethodSource("topologiesAndPrecisions")
     void sparseWeightsOfOneGiveTheUnweightedBits(Topology topology, Precision precision) {
         checkOnes(Network.create(topology, precision), Block.draw(topology, 12));
     }

@@ -31,6 +31,8 @@ final class EpochChannel implements TaskChannel {
     final BatchPlan plan;
     /** θ in the compute type, written by the driver before it publishes a step. */
     final Object weights;
+    /** The driver's θ in double where tasks read the first layer there ({@link TaskChannel#driverWeights}), else null. */
+    volatile double[] driverWeights;
     /** Each partition's share of the published step, as deposited (copied or decoded into buffers of the channel's own). */
     final Deposit[] deposits;
     /** deposits[p].share, for the driver's sum. */
@@ -198,6 +200,11 @@ final class EpochChannel implements TaskChannel {
     @Override
     public Object weights() {
         return weights;
+    }
+
+    @Override
+    public double[] driverWeights() {
+        return driverWeights;
     }
 
     /** Copies the share in, if {@link #takes} says so (another attempt may have deposited it). */

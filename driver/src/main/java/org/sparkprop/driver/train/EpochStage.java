@@ -49,15 +49,20 @@ final class EpochStage implements StepExchange {
     /** Null where the tasks reach the channel in memory. */
     private final RpcChannel endpoint;
     private final WeightsCast cast;
+    /** The tasks read the first layer from the driver's θ: in memory, on sparse blocks. */
+    private final boolean firstLayerInDouble;
     private SimpleFutureAction<BoxedUnit> job;
 
-    EpochStage(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows, BatchPlan plan) {
+    /** @param sparse whether {@code blocks} are sparse */
+    EpochStage(JavaSparkContext sc, JavaRDD<Block> blocks, boolean sparse, Network<Object> network, long seed, Dropout dropout, int maxRows,
+               BatchPlan plan) {
         this.sc = sc;
         this.blocks = blocks;
         this.network = network;
         this.channel = EpochChannel.open(network, plan, blocks.getNumPartitions());
         this.endpoint = overRpc(sc) ? RpcChannel.register(channel) : null;
         this.cast = new WeightsCast(network);
+        this.firstLayerInDouble = sparse && endpoint == null;
         this.task = new EpochTask(channel.id, endpoint == null ? null : endpoint.name, network.topology(), network.precision(), seed, dropout,
                 maxRows, StepJob.setting(sc, StepJob.SPARSE_SHARES, true));
     }
@@ -80,6 +85,11 @@ final class EpochStage implements StepExchange {
     }
 
     @Override
+    public boolean tasksReadFirstLayerInDouble() {
+        return firstLayerInDouble;
+    }
+
+    @Override
     public void begin(String description) {
         channel.startStretch();
         RDD<Tuple2<Integer, Integer>> stage = blocks.rdd().barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(Tuple2.class));
@@ -93,6 +103,9 @@ final class EpochStage implements StepExchange {
     public StepJob.Sums step(double[] weights, Chunks.Cover changed, long step, int epoch, int stepInEpoch, String description,
                              StepGradient gradientSum) {
         cast.into(weights, changed, channel.weights);
+        if (firstLayerInDouble) {
+            channel.driverWeights = weights;
+        }
         channel.publish(step, epoch, stepInEpoch);
         try {
             while (!channel.awaitDeposits(POLL_MILLIS)) {

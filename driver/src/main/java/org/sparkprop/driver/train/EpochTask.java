@@ -66,7 +66,8 @@ final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2
                 if (step == failAt && partition == 0 && context.stageAttemptNumber() == 0) {
                     FaultPoints.fail("exchange task, step " + (step + 1));
                 }
-                StepTask.share(slot, exchange.weights(), block, seed, dropout, where[0], partition, from, to, sparseShares, slot.share);
+                StepTask.share(slot, exchange.weights(), exchange.driverWeights(), block, seed, dropout, where[0], partition, from, to,
+                        sparseShares, slot.share);
                 slot.share.computeNanos = System.nanoTime() - start;
                 exchange.deposit(deposit.set(partition, step));
             }

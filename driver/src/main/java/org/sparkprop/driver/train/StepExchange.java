@@ -19,8 +19,8 @@ public interface StepExchange extends AutoCloseable {
     Logger LOG = LoggerFactory.getLogger("org.sparkprop");
 
     /** The exchange {@link Exchange#choose} picks for these blocks, opened, with its choice logged. */
-    static StepExchange open(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, Dropout dropout, int maxRows,
-                             BatchPlan plan) {
+    static StepExchange open(JavaSparkContext sc, JavaRDD<Block> blocks, boolean sparse, Network<Object> network, long seed, Dropout dropout,
+                             int maxRows, BatchPlan plan) {
         Exchange.Choice choice = Exchange.choose(sc, blocks.getNumPartitions(), RpcChannel.messageBytes(network));
         if (choice.fellBack()) {
             LOG.warn("exchange: {} ({})", choice.exchange().id(), choice.why());
@@ -28,7 +28,7 @@ public interface StepExchange extends AutoCloseable {
             LOG.info("exchange: {} ({})", choice.exchange().id(), choice.why());
         }
         return choice.exchange() == Exchange.PER_EPOCH
-                ? new EpochStage(sc, blocks, network, seed, dropout, maxRows, plan)
+                ? new EpochStage(sc, blocks, sparse, network, seed, dropout, maxRows, plan)
                 : new PerStep(StepJob.open(sc, blocks, network, seed, dropout, maxRows), plan);
     }
 
@@ -37,7 +37,7 @@ public interface StepExchange extends AutoCloseable {
      * needs a task slot for every partition of {@code blocks}.
      */
     static StepExchange perEpoch(JavaSparkContext sc, JavaRDD<Block> blocks, Network<Object> network, long seed, int maxRows, BatchPlan plan) {
-        return new EpochStage(sc, blocks, network, seed, Dropout.NONE, maxRows, plan);
+        return new EpochStage(sc, blocks, false, network, seed, Dropout.NONE, maxRows, plan);
     }
 
     Exchange exchange();
@@ -48,6 +48,15 @@ public interface StepExchange extends AutoCloseable {
      * null where the exchange sends a fresh copy every step.
      */
     Object keptWeights();
+
+    /**
+     * True where the tasks read the first layer's weights from {@link #step}'s {@code weights} itself (in local mode,
+     * on sparse input: a step reads only the columns its rows touch), so that the caller need not write them into
+     * {@link #keptWeights}.
+     */
+    default boolean tasksReadFirstLayerInDouble() {
+        return false;
+    }
 
     /** Opens a stretch of steps, labelled {@code description} in the Spark UI. */
     void begin(String description);

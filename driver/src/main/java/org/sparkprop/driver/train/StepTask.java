@@ -57,8 +57,8 @@ final class StepTask implements SparkJobs.PartitionFunction<Block, StepShare> {
         ExecutorKernels.Slot slot = ExecutorKernels.get(topology, precision, maxRows);
         HandOver memory = handOver != 0 ? HandOver.get(handOver) : null;
         StepShare into = memory != null ? memory.shares[partition] : slot.share;
-        share(slot, memory != null ? memory.weights : weights.value(), block, seed, dropout, epoch, partition, starts[partition], ends[partition],
-                sparseShares, into);
+        share(slot, memory != null ? memory.weights : weights.value(), null, block, seed, dropout, epoch, partition, starts[partition],
+                ends[partition], sparseShares, into);
         into.computeNanos = System.nanoTime() - start;
         return memory != null ? null : into;
     }
@@ -71,10 +71,15 @@ final class StepTask implements SparkJobs.PartitionFunction<Block, StepShare> {
      * names one use of a row, and a step recomputed by either exchange, a retried task or a resumed run drops the
      * same units.
      *
-     * @param into Modified
+     * @param driverWeights null, or the driver's θ in double, whose first layer a sparse block's pass reads instead of
+     *                      {@code weights}' ({@link TaskChannel#driverWeights})
+     * @param into          Modified
      */
-    static void share(ExecutorKernels.Slot slot, Object weights, Block block, long seed, Dropout dropout, int epoch, int partition,
-                      int from, int to, boolean sparseShares, StepShare into) {
+    static void share(ExecutorKernels.Slot slot, Object weights, double[] driverWeights, Block block, long seed, Dropout dropout, int epoch,
+                      int partition, int from, int to, boolean sparseShares, StepShare into) {
+        if (driverWeights != null && block.sparse == null) {
+            throw new IllegalStateException("a dense block in a run whose tasks read the first layer from the driver's weights");
+        }
         boolean sparse = block.sparse != null && sparseShares;
         Object gradient = sparse ? slot.sparseGradient() : into.denseGradient(slot.network);
         if (!sparse) {
@@ -85,6 +90,9 @@ final class StepTask implements SparkJobs.PartitionFunction<Block, StepShare> {
         int[] order = from < to ? EpochOrder.of(seed, epoch, partition, block.rows) : null;
         if (from < to) {
             long maskSeed = Dropout.maskSeed(seed, epoch, partition);
+            if (block.sparse != null) {
+                slot.sparseWorkspace().readFirstLayerFrom(driverWeights);
+            }
             lossSum = block.sparse != null
                     ? slot.network.accumulateGradient(gradient, weights, block.sparse, block.targets, block.weights, order, from, to,
                             dropout, maskSeed, slot.sparseWorkspace())

@@ -20,6 +20,14 @@ interface TaskChannel {
     /** The weights of the step {@link #awaitWork} returned, in the compute type (Not modified). */
     Object weights();
 
+    /**
+     * The driver's own θ in double, where a task may read the first layer's weights there instead of in
+     * {@link #weights} (which then holds stale ones): in local mode, on sparse input. Else null. Not modified.
+     */
+    default double[] driverWeights() {
+        return null;
+    }
+
     /** A partition's share of the step {@link #awaitWork} returned; {@code share} is the caller's again on return. */
     void deposit(Deposit share);
 }

@@ -14,6 +14,7 @@ import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.driver.data.LabelKind;
 import org.sparkprop.driver.data.Schema;
+import org.sparkprop.driver.data.Storage;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.eval.Metrics;
 import org.sparkprop.driver.optim.GradientTransforms;
@@ -106,10 +107,11 @@ public final class Trainer {
         String cores = sc.getLocalProperty(DRIVER_CORES);
         Chunks.useThreads(cores != null ? Integer.parseInt(cores) : sc.getConf().getInt(DRIVER_CORES, Runtime.getRuntime().availableProcessors()));
         Run run = new Run(train, validation, initialWeights, checkpoints, listener);
-        try (StepExchange exchange = StepExchange.open(sc, train.blocks(), run.network, config.seed(), config.dropout(), run.maxRows,
-                run.plan)) {
+        try (StepExchange exchange = StepExchange.open(sc, train.blocks(), Storage.SPARSE.id().equals(train.storage()), run.network,
+                config.seed(), config.dropout(), run.maxRows, run.plan)) {
             run.exchange = exchange.exchange();
             run.keptWeights = exchange.keptWeights();
+            run.castFirstLayer = !exchange.tasksReadFirstLayerInDouble();
             while (!run.stopped()) {
                 int lastEpoch = validation != null ? run.state.epoch : config.epochs() - 1;
                 exchange.begin(run.stretchDescription(lastEpoch));
@@ -161,6 +163,8 @@ public final class Trainer {
         Exchange exchange;
         /** The exchange's weights in the compute type, which the update writes as it goes; null where it keeps none. */
         Object keptWeights;
+        /** False where the exchange's tasks read the first layer's weights from the driver's θ: the update casts the rest only. */
+        boolean castFirstLayer = true;
 
         @SuppressWarnings("unchecked")
         Run(Dataset train, Dataset validation, double[] initialWeights, Checkpoints checkpoints, TrainListener listener) {
@@ -312,7 +316,17 @@ public final class Trainer {
             }
             double scale = config.clipNorm() > 0 ? GradientTransforms.clipScale(norm, config.clipNorm()) : 1;
             Object kept = keptWeights;
-            Chunks.Range cast = kept == null ? null : (from, to) -> network.castInto(w, kept, from, to);
+            int skipFrom = castFirstLayer ? 0 : topology.weightOffset(0);
+            int skipTo = castFirstLayer ? 0 : topology.biasOffset(0);
+            Chunks.Range cast = kept == null ? null : (from, to) -> {
+                // [from, to) less [skipFrom, skipTo)
+                if (from < Math.min(to, skipFrom)) {
+                    network.castInto(w, kept, from, Math.min(to, skipFrom));
+                }
+                if (Math.max(from, skipTo) < to) {
+                    network.castInto(w, kept, Math.max(from, skipTo), to);
+                }
+            };
             if (!state.optimizer.step(w, g, rate, scale, config.clipValue(), touched, cast)) {
                 throw diverged("weights after the update are");
             }
