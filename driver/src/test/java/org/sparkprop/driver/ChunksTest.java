@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ChunksTest {
@@ -35,9 +37,10 @@ class ChunksTest {
             starts.add(from);
         });
         assertEquals(Set.of(Thread.currentThread()), threads);
-        assertEquals(Set.of(0, Chunks.SIZE, 2 * Chunks.SIZE), starts, "the same fixed chunks, in order on the calling thread");
+        assertEquals(IntStream.range(0, Chunks.PARALLEL_FROM - 1).map(c -> c * Chunks.SIZE).boxed().collect(Collectors.toSet()), starts,
+                "the same fixed chunks, in order on the calling thread");
         starts.clear();
-        Chunks.forEach(5 * Chunks.SIZE + 7, (from, to) -> starts.add(from));
-        assertEquals(Set.of(0, Chunks.SIZE, 2 * Chunks.SIZE, 3 * Chunks.SIZE, 4 * Chunks.SIZE, 5 * Chunks.SIZE), starts);
+        Chunks.forEach((Chunks.PARALLEL_FROM + 1) * Chunks.SIZE + 7, (from, to) -> starts.add(from));
+        assertEquals(IntStream.rangeClosed(0, Chunks.PARALLEL_FROM + 1).map(c -> c * Chunks.SIZE).boxed().collect(Collectors.toSet()), starts);
     }
 }
