@@ -111,7 +111,8 @@ public final class Trainer {
                 config.seed(), config.dropout(), run.maxRows, run.plan)) {
             run.exchange = exchange.exchange();
             run.keptWeights = exchange.keptWeights();
-            run.castFirstLayer = !exchange.tasksReadFirstLayerInDouble();
+            // the first layer's weights are the parameters [0, biasOffset(0))
+            run.castFrom = exchange.tasksReadFirstLayerInDouble() ? run.topology.biasOffset(0) : 0;
             while (!run.stopped()) {
                 int lastEpoch = validation != null ? run.state.epoch : config.epochs() - 1;
                 exchange.begin(run.stretchDescription(lastEpoch));
@@ -163,8 +164,11 @@ public final class Trainer {
         Exchange exchange;
         /** The exchange's weights in the compute type, which the update writes as it goes; null where it keeps none. */
         Object keptWeights;
-        /** False where the exchange's tasks read the first layer's weights from the driver's θ: the update casts the rest only. */
-        boolean castFirstLayer = true;
+        /**
+         * The first parameter the update casts into {@link #keptWeights}: past the first layer's weights where the
+         * exchange's tasks read those from the driver's θ, else 0.
+         */
+        int castFrom;
 
         @SuppressWarnings("unchecked")
         Run(Dataset train, Dataset validation, double[] initialWeights, Checkpoints checkpoints, TrainListener listener) {
@@ -316,15 +320,10 @@ public final class Trainer {
             }
             double scale = config.clipNorm() > 0 ? GradientTransforms.clipScale(norm, config.clipNorm()) : 1;
             Object kept = keptWeights;
-            int skipFrom = castFirstLayer ? 0 : topology.weightOffset(0);
-            int skipTo = castFirstLayer ? 0 : topology.biasOffset(0);
+            int first = castFrom;
             Chunks.Range cast = kept == null ? null : (from, to) -> {
-                // [from, to) less [skipFrom, skipTo)
-                if (from < Math.min(to, skipFrom)) {
-                    network.castInto(w, kept, from, Math.min(to, skipFrom));
-                }
-                if (Math.max(from, skipTo) < to) {
-                    network.castInto(w, kept, Math.max(from, skipTo), to);
+                if (Math.max(from, first) < to) {
+                    network.castInto(w, kept, Math.max(from, first), to);
                 }
             };
             if (!state.optimizer.step(w, g, rate, scale, config.clipValue(), touched, cast)) {
