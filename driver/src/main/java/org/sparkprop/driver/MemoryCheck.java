@@ -81,11 +81,17 @@ public final class MemoryCheck {
         }
     }
 
-    /** Bytes as people read them: "3.2 GB", "512.0 MB". */
+    /** Bytes as people read them: "3.2 GB", "512.0 MB", "795.0 KB", "340 bytes". */
     public static String size(long bytes) {
         if (bytes >= 1L << 30) {
             return String.format(Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30));
         }
-        return String.format(Locale.ROOT, "%.1f MB", bytes / (double) (1L << 20));
+        if (bytes >= 1L << 20) {
+            return String.format(Locale.ROOT, "%.1f MB", bytes / (double) (1L << 20));
+        }
+        if (bytes >= 1L << 10) {
+            return String.format(Locale.ROOT, "%.1f KB", bytes / (double) (1L << 10));
+        }
+        return bytes + " bytes";
     }
 }

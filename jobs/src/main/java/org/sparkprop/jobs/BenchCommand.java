@@ -464,6 +464,8 @@ final class BenchCommand implements Main.Command {
         double[][] overhead = new double[ways][steps];
         double[] channel = new double[local ? steps : 0];
         double[] channelRpc = new double[steps];
+        long[] rpcBytes = null;
+        long[] stepBytes = null;
         long epochStep = 0;
         try {
             // Rounds of ROUND_STEPS: the bare jobs and per-step ways take turns step by step; then a per-epoch stretch of
@@ -510,14 +512,16 @@ final class BenchCommand implements Main.Command {
                         channel[timed + k] = trips[k + 1] / 1e6;
                     }
                 }
-                long[] trips = ChannelProbe.rpcRoundTrips(network, weights, rowsPerPartition.length, n + 1);
+                ChannelProbe.Trips trips = ChannelProbe.rpcRoundTrips(network, weights, rowsPerPartition.length, n + 1);
                 for (int k = 0; warm && k < n; k++) {
-                    channelRpc[timed + k] = trips[k + 1] / 1e6;
+                    channelRpc[timed + k] = trips.nanos()[k + 1] / 1e6;
                 }
+                rpcBytes = new long[] {trips.bytesIn(), trips.bytesOut()};
                 if (warm) {
                     timed += n;
                 }
             }
+            stepBytes = perEpoch != null ? perEpoch.driverBytes() : null;
         } finally {
             for (StepJob job : jobs) {
                 job.close();
@@ -544,6 +548,10 @@ final class BenchCommand implements Main.Command {
             way.put("step_overhead_ms", median(overhead[w]));
             way.put("step_overhead_p10_ms", quantile(overhead[w], 0.1));
             way.put("overhead_to_bare_job", median(overhead[w]) / median(bare));
+            if (w == jobs.length && stepBytes != null) {
+                way.put("driver_bytes_in_per_step", stepBytes[0] / epochStep);
+                way.put("driver_bytes_out_per_step", stepBytes[1] / epochStep);
+            }
         }
         if (local) {
             n.put("channel_round_trip_ms", median(channel));
@@ -551,6 +559,8 @@ final class BenchCommand implements Main.Command {
         }
         n.put("channel_rpc_round_trip_ms", median(channelRpc));
         n.put("channel_rpc_round_trip_p10_ms", quantile(channelRpc, 0.1));
+        n.put("channel_rpc_driver_bytes_in", rpcBytes[0]);
+        n.put("channel_rpc_driver_bytes_out", rpcBytes[1]);
         // the storage figures come from Spark's status store, which listener events update after the jobs
         try {
             sc.sc().listenerBus().waitUntilEmpty(60_000);
@@ -572,6 +582,9 @@ final class BenchCommand implements Main.Command {
             table.row("  %-42s %9s ms", "its slowest task's compute", fixed(median(slowest[w]), 2));
             table.row("  %-42s %9s ms  = %s × the bare job (p10 %s ms)", "overhead (step − slowest task's compute)",
                     fixed(median(overhead[w]), 2), fixed(median(overhead[w]) / median(bare), 2), fixed(quantile(overhead[w], 0.1), 2));
+            if (w == jobs.length && stepBytes != null) {
+                table.row("  %-42s %,9d in, %,d out", "the driver's bytes a step", stepBytes[0] / epochStep, stepBytes[1] / epochStep);
+            }
         }
         if (local) {
             table.row("%-44s %9s ms  (p10 %s ms)", "the channel alone: weights out, gradients in", fixed(median(channel), 3),
@@ -579,6 +592,7 @@ final class BenchCommand implements Main.Command {
         }
         table.row("%-44s %9s ms  (p10 %s ms)", "the same through Spark's RPC env (loopback)", fixed(median(channelRpc), 3),
                 fixed(quantile(channelRpc, 0.1), 3));
+        table.row("  %-42s %,9d in, %,d out", "the driver's bytes a round trip", rpcBytes[0], rpcBytes[1]);
         table.row("%-44s %,9d bytes = %s × the raw floats", "cached training blocks (Spark's storage info)", cached.memSize(),
                 fixed(cached.memSize() / (double) raw, 4));
         return n;

@@ -65,7 +65,11 @@ class BenchTest {
         for (JsonNode way : step.get("ways")) {
             assertPositive(way, "step_ms", "slowest_task_compute_ms", "step_overhead_ms", "overhead_to_bare_job");
         }
-        assertPositive(step, "channel_round_trip_ms");
+        assertPositive(step, "channel_round_trip_ms", "channel_rpc_round_trip_ms");
+        // through RPC each partition gets the float weights and deposits a gradient of as many floats and its sums
+        long weightBytes = 4L * step.get("parameters").asLong() * step.get("partitions").asLong();
+        assertEquals(weightBytes, step.get("channel_rpc_driver_bytes_out").asLong(), step.toString());
+        assertTrue(step.get("channel_rpc_driver_bytes_in").asLong() > weightBytes, step.toString());
 
         JsonNode endToEnd = results.get("end_to_end");
         assertPositive(endToEnd, "train_rows");

@@ -33,22 +33,33 @@ public final class ChannelProbe {
      * @return each round trip's nanoseconds: from the cast's start to the last deposit seen by the driver
      */
     public static long[] roundTrips(Network<Object> network, double[] weights, int partitions, int trips) {
-        return time(network, weights, partitions, trips, false, false);
+        return time(network, weights, partitions, trips, false, false).nanos();
     }
 
     /**
      * As {@link #roundTrips}, through Spark's RPC environment: the driver's (this JVM's SparkContext must be running)
      * and a client one for the threads. Works in any master mode.
      */
-    public static long[] rpcRoundTrips(Network<Object> network, double[] weights, int partitions, int trips) {
+    public static Trips rpcRoundTrips(Network<Object> network, double[] weights, int partitions, int trips) {
         return time(network, weights, partitions, trips, true, false);
+    }
+
+    /**
+     * Timed round trips.
+     *
+     * @param nanos    each round trip's nanoseconds
+     * @param bytesIn  through RPC: the deposits' bytes the driver's endpoint received, per trip (the threads' first
+     *                 asks, which deposit nothing, left out); 0 in memory
+     * @param bytesOut through RPC: the weights' bytes it sent, per trip; 0 in memory
+     */
+    public record Trips(long[] nanos, long bytesIn, long bytesOut) {
     }
 
     /**
      * @param echo true (for tests): each thread deposits the weights it received as its gradient, and the driver
      *             checks, after each timed trip, that every deposit holds the weights it published
      */
-    static long[] time(Network<Object> network, double[] weights, int partitions, int trips, boolean rpc, boolean echo) {
+    static Trips time(Network<Object> network, double[] weights, int partitions, int trips, boolean rpc, boolean echo) {
         int[] oneRowEach = new int[partitions];
         java.util.Arrays.fill(oneRowEach, 1);
         EpochChannel channel = EpochChannel.open(network, BatchPlan.of(oneRowEach, partitions), partitions);
@@ -97,7 +108,11 @@ public final class ChannelProbe {
                     }
                 }
             }
-            return nanos;
+            if (endpoint == null) {
+                return new Trips(nanos, 0, 0);
+            }
+            long[] bytes = endpoint.bytes();
+            return new Trips(nanos, (bytes[0] - partitions * (long) Deposit.nothing(0).length) / trips, bytes[1] / trips);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while timing the channel", e);

@@ -94,6 +94,16 @@ final class Deposit {
         }
     }
 
+    /** Writes {@code array}'s elements [from, to) (Not modified) into {@code bytes} at their place in {@link #put}'s layout. */
+    static void put(byte[] bytes, Object array, int from, int to) {
+        ByteBuffer out = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (array instanceof float[] f) {
+            out.position(from * Float.BYTES).asFloatBuffer().put(f, from, to - from);
+        } else {
+            out.position(from * Double.BYTES).asDoubleBuffer().put((double[]) array, from, to - from);
+        }
+    }
+
     /** Reads {@code array} (Modified) from {@code in}'s position; does not move it. */
     static void get(ByteBuffer in, Object array) {
         if (array instanceof float[] f) {

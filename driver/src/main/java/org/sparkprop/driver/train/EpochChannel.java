@@ -44,8 +44,12 @@ final class EpochChannel implements TaskChannel {
     private long published = -1;
     private int publishedEpoch;
     private int publishedStepInEpoch;
-    /** Guarded by lock: the last step each partition deposited (-1 for none), and how many have yet to deposit. */
+    /**
+     * Guarded by lock: the last step each partition deposited or is writing (-1 for none), whether its write is under
+     * way, and how many partitions have yet to deposit the published step.
+     */
     private final long[] deposited;
+    private final boolean[] writing;
     private int missing;
     /** Guarded by lock: true between stretches, when tasks return. */
     private boolean finished = true;
@@ -64,6 +68,7 @@ final class EpochChannel implements TaskChannel {
             deposits[p] = new Deposit(topology, shares[p]);
         }
         this.deposited = new long[partitions];
+        this.writing = new boolean[partitions];
         java.util.Arrays.fill(deposited, -1);
     }
 
@@ -165,18 +170,29 @@ final class EpochChannel implements TaskChannel {
     }
 
     /**
-     * Whether partition {@code p}'s share of {@code step} is taken (caller holds {@link #lock}): only for the published
-     * step, once per partition, within a stretch. The caller writes it into {@code deposits[p]} and then calls
-     * {@link #taken}.
+     * Reserves partition {@code p}'s share of {@code step} for the caller (who holds {@link #lock}) if it is to be
+     * taken: only for the published step, once per partition, within a stretch, and not while another write of p's
+     * share is under way. The caller then writes it into {@code deposits[p]} outside the lock (two partitions' writes
+     * run side by side) and ends with {@link #written}. The driver reads no deposit before every partition's is written.
      */
-    boolean takes(int p, long step) {
-        return step == published && deposited[p] < step && !finished;
+    boolean reserve(int p, long step) {
+        if (step != published || deposited[p] >= step || finished || writing[p]) {
+            return false;
+        }
+        writing[p] = true;
+        deposited[p] = step;
+        return true;
     }
 
-    /** Partition {@code p}'s share of the published step is written (caller holds {@link #lock}). */
-    void taken(int p) {
-        deposited[p] = published;
-        if (--missing == 0) {
+    /**
+     * Ends {@link #reserve}'s write of partition {@code p}'s share of {@code step} (caller holds {@link #lock}):
+     * counted if {@code ok}; if the write failed, the step is p's to deposit again.
+     */
+    void written(int p, long step, boolean ok) {
+        writing[p] = false;
+        if (!ok) {
+            deposited[p] = step - 1;
+        } else if (step == published && !finished && --missing == 0) {
             lock.notifyAll();
         }
     }
@@ -207,13 +223,23 @@ final class EpochChannel implements TaskChannel {
         return driverWeights;
     }
 
-    /** Copies the share in, if {@link #takes} says so (another attempt may have deposited it). */
+    /** Copies the share in, if {@link #reserve} says so (another attempt may have deposited it). */
     @Override
     public void deposit(Deposit share) {
+        int p = share.partition;
+        long step = share.step;
         synchronized (lock) {
-            if (takes(share.partition, share.step)) {
-                deposits[share.partition].copyFrom(share);
-                taken(share.partition);
+            if (!reserve(p, step)) {
+                return;
+            }
+        }
+        boolean ok = false;
+        try {
+            deposits[p].copyFrom(share);
+            ok = true;
+        } finally {
+            synchronized (lock) {
+                written(p, step, ok);
             }
         }
     }

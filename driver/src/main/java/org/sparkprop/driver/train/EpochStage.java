@@ -80,6 +80,11 @@ final class EpochStage implements StepExchange {
     }
 
     @Override
+    public long[] driverBytes() {
+        return endpoint == null ? null : endpoint.bytes();
+    }
+
+    @Override
     public Object keptWeights() {
         return channel.weights;
     }

@@ -5,13 +5,16 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.rpc.RpcCallContext;
+import org.apache.spark.rpc.RpcEndpoint;
 import org.apache.spark.rpc.RpcEndpointRef;
 import org.apache.spark.rpc.RpcEnv;
-import org.apache.spark.rpc.ThreadSafeRpcEndpoint;
 import org.apache.spark.util.RpcUtils;
+import org.sparkprop.driver.Chunks;
 import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Precision;
 import scala.PartialFunction;
@@ -34,9 +37,11 @@ import scala.util.Try;
  * list, for the driver's next publish or the stretch's end: nothing polls for it or sleeps (a waiting task wakes on
  * the reply, and looks at its kill flag every 20 ms meanwhile). Messages are byte arrays and
  * long arrays only, so that the RPC environment's Java serialization never needs sparkprop's classes (which a netty
- * thread's class loader may not see). The weights are encoded once per step; each reply copies those bytes.
+ * thread's class loader may not see). The weights are encoded once per step (in chunks, on the driver's cores); each
+ * reply copies those bytes. Spark may hand the endpoint several asks at once (it is not a ThreadSafeRpcEndpoint):
+ * the channel's lock guards its state, and the deposits are decoded outside it, side by side.
  */
-final class RpcChannel implements ThreadSafeRpcEndpoint {
+final class RpcChannel implements RpcEndpoint {
     /** The reply that ends a task's stretch. */
     private static final long[] FINISHED = {-1};
     /** How long a task waits for a reply before it looks at its kill flag again. */
@@ -52,6 +57,11 @@ final class RpcChannel implements ThreadSafeRpcEndpoint {
     private final byte[] weightBytes;
     private long weightBytesStep = -1;
     private final int[] where = new int[3];
+    /** Guarded by channel.lock: the bytes of the deposits received and of the weights replied, since registering. */
+    private long bytesIn;
+    private long bytesOut;
+    /** Serializes the replies with weights, side by side and off the lock (see {@link #answer}). */
+    private final ExecutorService replies;
 
     private record Waiting(int partition, RpcCallContext context) {
     }
@@ -61,6 +71,11 @@ final class RpcChannel implements ThreadSafeRpcEndpoint {
         this.channel = channel;
         this.name = "sparkprop-exchange-" + channel.id;
         this.weightBytes = new byte[Deposit.bytes(channel.weights)];
+        this.replies = Executors.newFixedThreadPool(Math.min(channel.deposits.length, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, name + "-reply");
+            t.setDaemon(true);
+            return t;
+        });
         this.ref = rpcEnv.setupEndpoint(name, this);
         channel.onChange(this::answerWaiting);
     }
@@ -105,16 +120,29 @@ final class RpcChannel implements ThreadSafeRpcEndpoint {
     private void received(byte[] bytes, RpcCallContext context) {
         int p = Deposit.partition(bytes);
         long step = Deposit.step(bytes);
+        if (p < 0 || p >= channel.deposits.length) {
+            throw new IllegalArgumentException("a deposit for partition " + p + " of " + channel.deposits.length);
+        }
+        boolean reserved;
         synchronized (channel.lock) {
-            if (p < 0 || p >= channel.deposits.length) {
-                throw new IllegalArgumentException("a deposit for partition " + p + " of " + channel.deposits.length);
-            }
-            if (step >= 0 && channel.takes(p, step)) {
+            bytesIn += bytes.length;
+            reserved = step >= 0 && channel.reserve(p, step);
+        }
+        boolean ok = false;
+        try {
+            if (reserved) {
+                // outside the lock: the other partitions' deposits are decoded side by side
                 channel.deposits[p].decode(bytes);
-                channel.taken(p);
             }
-            if (!answer(p, context)) {
-                waiting.add(new Waiting(p, context));
+            ok = true;
+        } finally {
+            synchronized (channel.lock) {
+                if (reserved) {
+                    channel.written(p, step, ok);
+                }
+                if (ok && !answer(p, context)) {
+                    waiting.add(new Waiting(p, context));
+                }
             }
         }
     }
@@ -140,18 +168,32 @@ final class RpcChannel implements ThreadSafeRpcEndpoint {
             return true;
         }
         if (weightBytesStep != step) {
-            Deposit.put(ByteBuffer.wrap(weightBytes).order(ByteOrder.LITTLE_ENDIAN), channel.weights);
+            Chunks.forEach(Deposit.length(channel.weights), (from, to) -> Deposit.put(weightBytes, channel.weights, from, to));
             weightBytesStep = step;
         }
-        // serialized here, under the lock: the weights cannot change before every partition has deposited this step
-        context.reply(new Object[] {new long[] {step, where[0], where[1], where[2]}, weightBytes});
+        // Spark serializes a reply in the thread that sends it: a pool's thread, so that the driver's thread (which
+        // publishes) does not serialize every partition's copy of the weights in turn, under the lock. weightBytes
+        // changes only when the next step is published, after every partition has deposited this one: only a reply
+        // to an attempt whose partition another attempt has served already can be read while it changes, and that
+        // attempt's deposit of this step is refused.
+        Object[] reply = {new long[] {step, where[0], where[1], where[2]}, weightBytes};
+        bytesOut += weightBytes.length;
+        replies.execute(() -> context.reply(reply));
         return true;
+    }
+
+    /** {bytes in, bytes out}: the deposits' bytes this endpoint received and the weights' bytes it replied, so far. */
+    long[] bytes() {
+        synchronized (channel.lock) {
+            return new long[] {bytesIn, bytesOut};
+        }
     }
 
     /** Ends the stretch's waiting asks and removes the endpoint. */
     void close() {
         channel.finish();
         rpcEnv.stop(ref);
+        replies.shutdown();
     }
 
     /**

@@ -58,6 +58,15 @@ public interface StepExchange extends AutoCloseable {
         return false;
     }
 
+    /**
+     * {bytes in, bytes out}: what the driver received (deposits) and sent (weights) through Spark's RPC environment
+     * since this exchange opened, as the messages' contents (Spark's framing not counted); null where the steps do
+     * not travel so (in memory, or per step).
+     */
+    default long[] driverBytes() {
+        return null;
+    }
+
     /** Opens a stretch of steps, labelled {@code description} in the Spark UI. */
     void begin(String description);
 

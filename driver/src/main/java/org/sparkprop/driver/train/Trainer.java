@@ -113,6 +113,7 @@ public final class Trainer {
             run.keptWeights = exchange.keptWeights();
             // the first layer's weights are the parameters [0, biasOffset(0))
             run.castFrom = exchange.tasksReadFirstLayerInDouble() ? run.topology.biasOffset(0) : 0;
+            long firstStep = run.state.step;
             while (!run.stopped()) {
                 int lastEpoch = validation != null ? run.state.epoch : config.epochs() - 1;
                 exchange.begin(run.stretchDescription(lastEpoch));
@@ -126,6 +127,12 @@ public final class Trainer {
                 if (run.state.stepInEpoch == run.stepsPerEpoch) {
                     run.endEpoch();
                 }
+            }
+            long[] bytes = exchange.driverBytes();
+            long steps = run.state.step - firstStep;
+            if (bytes != null && steps > 0) {
+                StepExchange.LOG.info("exchange: through Spark's RPC environment the driver received {} and sent {} a step ({} steps)",
+                        MemoryCheck.size(bytes[0] / steps), MemoryCheck.size(bytes[1] / steps), steps);
             }
         }
         return run.result();

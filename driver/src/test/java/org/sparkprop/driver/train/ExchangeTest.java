@@ -145,8 +145,13 @@ class ExchangeTest {
         for (Precision precision : Precision.values()) {
             @SuppressWarnings("unchecked")
             Network<Object> network = (Network<Object>) Network.create(topology, precision);
-            long[] trips = ChannelProbe.time(network, weights, 3, 25, true, true);
-            assertEquals(25, trips.length, precision.toString());
+            ChannelProbe.Trips trips = ChannelProbe.time(network, weights, 3, 25, true, true);
+            assertEquals(25, trips.nanos().length, precision.toString());
+            // per trip, the endpoint counts each partition's weights out and its deposit in, once
+            Deposit deposit = new Deposit(topology, new StepShare());
+            deposit.share.denseGradient(network);
+            assertEquals(3L * Deposit.bytes(network.newArray(topology.parameterCount())), trips.bytesOut(), precision.toString());
+            assertEquals(3L * deposit.encodedBytes(), trips.bytesIn(), precision.toString());
         }
         assertEquals(0, EpochChannel.openCount());
     }
