@@ -205,6 +205,7 @@ final class BenchCommand implements Main.Command {
                 .value("python", "CMD", "the Python whose numpy runs beside sparkprop in section 4 (default python3; "
                         + "without numpy the column is left out)")
                 .value("numpy-script", "PATH", "numpy's trainer (default " + NUMPY_SCRIPT + ", from the repository's root)")
+                .flag("only-step", "run section 3 (one training step against Spark's floor) alone: on a cluster, say")
                 .flag("only-sparse", "run section 5 (sparse input) alone")
                 .value("sparse-optimizer", "NAME", "sparkprop's optimizer in section 5 (default adam; scikit-learn's is Adam)")
                 .value("sklearn-python", "CMD", "the Python whose scikit-learn runs beside sparkprop in section 5 (default "
@@ -222,8 +223,12 @@ final class BenchCommand implements Main.Command {
         HadoopFiles.checkAbsent(output, overwrite, "output", DataFlags.hadoopConf());
 
         boolean onlySparse = o.has("only-sparse");
+        boolean onlyStep = o.has("only-step");
+        if (onlySparse && onlyStep) {
+            throw new UserException("--only-step and --only-sparse each run one section alone: give one of them");
+        }
         OptimizerKind sparseOptimizer = o.get("sparse-optimizer", OptimizerKind::parse, OptimizerKind.ADAM);
-        NumpyPeer.Probe numpy = onlySparse ? null : NumpyPeer.probe(o.has("python") ? o.string("python") : "python3",
+        NumpyPeer.Probe numpy = onlySparse || onlyStep ? null : NumpyPeer.probe(o.has("python") ? o.string("python") : "python3",
                 o.has("numpy-script") ? o.string("numpy-script") : NUMPY_SCRIPT);
         SklearnPeer.Probe sklearn = SklearnPeer.probe(o.has("sklearn-python") ? o.string("sklearn-python") : SKLEARN_PYTHON,
                 o.has("sklearn-script") ? o.string("sklearn-script") : SKLEARN_SCRIPT);
@@ -241,26 +246,33 @@ final class BenchCommand implements Main.Command {
             describeMachine(machine, sc);
             table.header(machine);
             if (!onlySparse) {
-                BLAS nativeBlas = Blas.isNative() ? NativeBLAS.getInstance() : null;
-                BLAS javaBlas = JavaBLAS.getInstance();
-                json.set("blas", blasSection(settings, nativeBlas, javaBlas, table));
-                json.set("kernels", kernelSection(settings, nativeBlas, javaBlas, table));
-
+                if (!onlyStep) {
+                    BLAS nativeBlas = Blas.isNative() ? NativeBLAS.getInstance() : null;
+                    BLAS javaBlas = JavaBLAS.getInstance();
+                    json.set("blas", blasSection(settings, nativeBlas, javaBlas, table));
+                    json.set("kernels", kernelSection(settings, nativeBlas, javaBlas, table));
+                }
                 Dataset train = DataReader.readForTraining(sc, InputSpec.of(settings.trainData(), DataFormat.LIBSVM), LabelKind.CLASSES,
                         null, sc.defaultParallelism());
                 Dataset test = DataReader.readOrdered(sc, InputSpec.of(settings.testData(), DataFormat.LIBSVM), train.schema());
                 json.set("step", stepSection(settings, sc, train, table));
-                ObjectNode endToEnd = json.putObject("end_to_end");
-                endToEnd.set("sparkprop", sparkpropRun(settings, settings.batchSize(), settings.epochs(), sc, train, test));
-                endToEnd.set("sparkprop_throughput", sparkpropRun(settings, settings.throughputBatch(), settings.throughputEpochs(), sc, train, null));
-                endToEnd.set("beside_numpy", besideNumpy(settings, sc, train, test, numpy));
-                trainBlocks = Arrays.asList(SparkJobs.runOnPartitions(sc, train.blocks(), new OnlyBlock(), Block.class, "bench: blocks for MLlib"));
-                testBlocks = Arrays.asList(SparkJobs.runOnPartitions(sc, test.blocks(), new OnlyBlock(), Block.class, "bench: blocks for MLlib"));
+                if (!onlyStep) {
+                    ObjectNode endToEnd = json.putObject("end_to_end");
+                    endToEnd.set("sparkprop", sparkpropRun(settings, settings.batchSize(), settings.epochs(), sc, train, test));
+                    endToEnd.set("sparkprop_throughput", sparkpropRun(settings, settings.throughputBatch(), settings.throughputEpochs(), sc, train, null));
+                    endToEnd.set("beside_numpy", besideNumpy(settings, sc, train, test, numpy));
+                    trainBlocks = Arrays.asList(SparkJobs.runOnPartitions(sc, train.blocks(), new OnlyBlock(), Block.class, "bench: blocks for MLlib"));
+                    testBlocks = Arrays.asList(SparkJobs.runOnPartitions(sc, test.blocks(), new OnlyBlock(), Block.class, "bench: blocks for MLlib"));
+                }
             }
-            json.set("sparse", sparseSection(settings.sparse(), sparseOptimizer, sc, sklearn));
+            if (!onlyStep) {
+                json.set("sparse", sparseSection(settings.sparse(), sparseOptimizer, sc, sklearn));
+            }
         }
-        UserException ownJvmFailure = onlySparse ? null : mllibSection(settings, json, mllibRuns, master, trainBlocks, testBlocks, table);
-        printSparse((ObjectNode) json.get("sparse"), table);
+        UserException ownJvmFailure = onlySparse || onlyStep ? null : mllibSection(settings, json, mllibRuns, master, trainBlocks, testBlocks, table);
+        if (!onlyStep) {
+            printSparse((ObjectNode) json.get("sparse"), table);
+        }
         json.put("load_average_at_end", loadAverage());
         table.title("load average (1 minute) at the start " + fixed(json.get("load_average_at_start").asDouble(), 2) + ", at the end "
                 + fixed(json.get("load_average_at_end").asDouble(), 2));

@@ -56,20 +56,7 @@ class BenchTest {
         for (JsonNode pass : kernels) {
             assertPositive(pass, "rows", "pass_gflops", "gemm_gflops", "fraction_of_gemm");
         }
-        JsonNode step = results.get("step");
-        assertPositive(step, "parameters", "partitions", "steps", "bare_job_ms", "cached_bytes", "raw_float_bytes", "cached_to_raw");
-        assertEquals(3, step.get("ways").size(), "local mode measures per step in memory and as on a cluster, and per epoch: " + step);
-        assertTrue(step.get("ways").get(0).get("in_memory").asBoolean());
-        assertFalse(step.get("ways").get(1).get("in_memory").asBoolean());
-        assertEquals("per-epoch", step.get("ways").get(2).get("way").asText());
-        for (JsonNode way : step.get("ways")) {
-            assertPositive(way, "step_ms", "slowest_task_compute_ms", "step_overhead_ms", "overhead_to_bare_job");
-        }
-        assertPositive(step, "channel_round_trip_ms", "channel_rpc_round_trip_ms");
-        // through RPC each partition gets the float weights and deposits a gradient of as many floats and its sums
-        long weightBytes = 4L * step.get("parameters").asLong() * step.get("partitions").asLong();
-        assertEquals(weightBytes, step.get("channel_rpc_driver_bytes_out").asLong(), step.toString());
-        assertTrue(step.get("channel_rpc_driver_bytes_in").asLong() > weightBytes, step.toString());
+        assertStepSection(results.get("step"));
 
         JsonNode endToEnd = results.get("end_to_end");
         assertPositive(endToEnd, "train_rows");
@@ -121,6 +108,39 @@ class BenchTest {
         r = CliTest.run("bench", "--quick", "--only-sparse", "--sparse-optimizer", "adagrad", "--output", dir.resolve("x.json").toString());
         assertEquals(Main.USER_ERROR, r.status());
         assertTrue(r.err().startsWith("sparkprop: --sparse-optimizer 'adagrad': unknown optimizer"), r.err());
+        assertFalse(Files.exists(dir.resolve("x.json")));
+    }
+
+    /** Section 3 in local mode: the bare job, three ways of a step, and the channel in memory and through RPC. */
+    private static void assertStepSection(JsonNode step) {
+        assertPositive(step, "parameters", "partitions", "steps", "bare_job_ms", "cached_bytes", "raw_float_bytes", "cached_to_raw");
+        assertEquals(3, step.get("ways").size(), "local mode measures per step in memory and as on a cluster, and per epoch: " + step);
+        assertTrue(step.get("ways").get(0).get("in_memory").asBoolean());
+        assertFalse(step.get("ways").get(1).get("in_memory").asBoolean());
+        assertEquals("per-epoch", step.get("ways").get(2).get("way").asText());
+        for (JsonNode way : step.get("ways")) {
+            assertPositive(way, "step_ms", "slowest_task_compute_ms", "step_overhead_ms", "overhead_to_bare_job");
+        }
+        assertPositive(step, "channel_round_trip_ms", "channel_rpc_round_trip_ms");
+        // through RPC each partition gets the float weights and deposits a gradient of as many floats and its sums
+        long weightBytes = 4L * step.get("parameters").asLong() * step.get("partitions").asLong();
+        assertEquals(weightBytes, step.get("channel_rpc_driver_bytes_out").asLong(), step.toString());
+        assertTrue(step.get("channel_rpc_driver_bytes_in").asLong() > weightBytes, step.toString());
+    }
+
+    @Test
+    void onlyStepRunsSectionThreeAlone() throws IOException {
+        Path json = dir.resolve("step.json");
+        CliTest.Run r = CliTest.run("bench", "--quick", "--only-step", "--output", json.toString(), "--master", "local[2]");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("3. one training step against Spark's floor"), r.out());
+        assertFalse(r.out().contains("1. BLAS gemm"), r.out());
+        JsonNode results = new ObjectMapper().readTree(json.toFile());
+        assertStepSection(results.get("step"));
+        assertFalse(results.has("end_to_end") || results.has("sparse") || results.has("kernels"), results.toString());
+        r = CliTest.run("bench", "--quick", "--only-step", "--only-sparse", "--output", dir.resolve("x.json").toString());
+        assertEquals(Main.USER_ERROR, r.status());
+        assertTrue(r.err().contains("give one of them"), r.err());
         assertFalse(Files.exists(dir.resolve("x.json")));
     }
 

@@ -342,6 +342,52 @@ class SparseInputTest {
         assertAllClose("a block without non-zeros", expectedOut, Arrays.copyOf(twoOut, topology.outputs()), tolerance, Approx.FLOOR);
     }
 
+    /**
+     * FloatNetwork's sparse kernels take several non-zeros of a row at a time; every element must still receive its
+     * terms one by one in the non-zeros' order. Rows of 0 to 9 non-zeros cover every remainder.
+     */
+    @Test
+    void floatSparseKernelsGiveTheBitsOfOneNonZeroAtATime() {
+        int width = 40;
+        int nOut = 13;
+        SplittableRandom random = new SplittableRandom(17);
+        SparseRows x = drawRows(random, 30, width, 9, new int[] {4});
+        int rows = x.rows();
+        int[] order = random.ints(0, rows).limit(rows).toArray();
+        int offset = 7;
+        double[] weights = random.doubles(offset + width * nOut).map(v -> v * 2 - 1).toArray();
+        float[] params = new float[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            params[i] = (float) weights[i];
+        }
+        float[] dZ = new float[rows * nOut];
+        for (int i = 0; i < dZ.length; i++) {
+            dZ[i] = (float) random.nextGaussian();
+        }
+        float[] expectedZ = new float[rows * nOut];
+        float[] expectedGrad = new float[params.length];
+        for (int c = 0; c < rows; c++) {
+            int row = order[c];
+            for (int k = x.rowStart[row]; k < x.rowStart[row + 1]; k++) {
+                for (int o = 0; o < nOut; o++) {
+                    expectedZ[c * nOut + o] += x.values[k] * params[offset + x.index[k] * nOut + o];
+                    expectedGrad[offset + x.index[k] * nOut + o] += x.values[k] * dZ[c * nOut + o];
+                }
+            }
+        }
+        FloatNetwork net = (FloatNetwork) Network.create(Topology.of(new int[] {width, nOut}, Activation.IDENTITY, Activation.IDENTITY, Loss.MSE),
+                Precision.FLOAT);
+        float[] z = new float[rows * nOut];
+        net.sparseMultAdd(z, params, offset, nOut, x, order, 0, rows);
+        assertArrayEquals(expectedZ, z);
+        float[] fromDouble = new float[rows * nOut];
+        net.sparseMultAddFromDouble(fromDouble, weights, offset, nOut, x, order, 0, rows);
+        assertArrayEquals(expectedZ, fromDouble);
+        float[] grad = new float[params.length];
+        net.sparseMultTransBAdd(grad, offset, dZ, nOut, x, order, 0, rows);
+        assertArrayEquals(expectedGrad, grad);
+    }
+
     // ---- ColumnSet ----
 
     @Test
