@@ -49,12 +49,12 @@ final class EpochStage implements StepExchange {
     /** Null where the tasks reach the channel in memory. */
     private final RpcChannel endpoint;
     private final WeightsCast cast;
-    /** The tasks read the first layer from the driver's θ: in memory, on sparse blocks. */
+    /** The tasks read the first layer from the driver's θ: in memory, on sparse blocks whose steps touch few of its columns. */
     private final boolean firstLayerInDouble;
     private SimpleFutureAction<BoxedUnit> job;
 
-    /** @param sparse whether {@code blocks} are sparse */
-    EpochStage(JavaSparkContext sc, JavaRDD<Block> blocks, boolean sparse, Network<Object> network, long seed, Dropout dropout, int maxRows,
+    /** @param fewColumns whether {@code blocks} are sparse and a step touches few first-layer columns ({@link StepExchange#open}) */
+    EpochStage(JavaSparkContext sc, JavaRDD<Block> blocks, boolean fewColumns, Network<Object> network, long seed, Dropout dropout, int maxRows,
                BatchPlan plan) {
         this.sc = sc;
         this.blocks = blocks;
@@ -62,7 +62,7 @@ final class EpochStage implements StepExchange {
         this.channel = EpochChannel.open(network, plan, blocks.getNumPartitions());
         this.endpoint = overRpc(sc) ? RpcChannel.register(channel) : null;
         this.cast = new WeightsCast(network);
-        this.firstLayerInDouble = sparse && endpoint == null;
+        this.firstLayerInDouble = fewColumns && endpoint == null;
         this.task = new EpochTask(channel.id, endpoint == null ? null : endpoint.name, network.topology(), network.precision(), seed, dropout,
                 maxRows, StepJob.setting(sc, StepJob.SPARSE_SHARES, true));
     }

@@ -243,6 +243,41 @@ class SparseShareTest {
         }
         assertTrue(restValues.get() > v.length / 2, "most of a sparse step's first layer is left out: " + restValues.get());
     }
+    /**
+     * In local mode the per-epoch tasks read the first layer from the driver's θ in double only where a step's rows
+     * hold fewer non-zeros than {@link StepExchange#FEW_COLUMNS} of its columns; elsewhere (a batch of 500 rows of
+     * about 12 non-zeros here: 6,000 for 16,384 columns) the driver casts it for them, and the run keeps its bits.
+     */
+    @Test
+    void tasksReadTheFirstLayerInDoubleOnlyWhereAStepTouchesFewOfItsColumns(@TempDir Path dir) throws IOException {
+        JavaSparkContext sc = TestSpark.context();
+        Topology topology = Topology.of(new int[] {FEATURES, 16, 3}, Activation.RELU, Activation.SOFTMAX,
+                org.sparkprop.kernels.Loss.SOFTMAX_CROSS_ENTROPY);
+        @SuppressWarnings("unchecked")
+        Network<Object> network = (Network<Object>) Network.create(topology, Precision.FLOAT);
+        BatchPlan plan = BatchPlan.of(new int[] {250, 250}, 40);
+        double limit = StepExchange.FEW_COLUMNS * FEATURES;
+        sc.setLocalProperty(Exchange.SETTING, "per-epoch");
+        try {
+            for (double nonZeros : new double[] {0, limit - 1, limit, 10 * limit}) {
+                try (StepExchange exchange = StepExchange.open(sc, sparse.blocks(), true, nonZeros, network, 1, org.sparkprop.kernels.Dropout.NONE, 40, plan)) {
+                    assertEquals(nonZeros < limit, exchange.tasksReadFirstLayerInDouble(), nonZeros + " non-zeros a step");
+                }
+            }
+            try (StepExchange dense = StepExchange.open(sc, sparse.blocks(), false, 0, network, 1, org.sparkprop.kernels.Dropout.NONE, 40, plan)) {
+                assertFalse(dense.tasksReadFirstLayerInDouble(), "dense blocks");
+            }
+        } finally {
+            sc.setLocalProperty(Exchange.SETTING, null);
+        }
+        TrainConfig.Builder b = base();
+        b.batchSize = 500;
+        b.epochs = 3;
+        TrainConfig config = b.build();
+        assertArrayEquals(weightsBin(train(config, "per-step", true, 2), Precision.FLOAT, dir.resolve("per-step")),
+                weightsBin(train(config, "per-epoch", true, 2), Precision.FLOAT, dir.resolve("per-epoch")), "the driver casts the first layer");
+    }
+
     @Test
     void lazyAdamsFirstStepIsAdamsAndColumnsNoRowTouchesKeepTheirStartingWeights() {
         TrainConfig.Builder b = base();
