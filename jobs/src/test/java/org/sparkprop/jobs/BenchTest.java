@@ -171,7 +171,8 @@ class BenchTest {
         assertEquals("sparse", density.get("sparse").get("storage").asText());
         assertEquals("dense", density.get("dense").get("storage").asText());
         for (String storage : List.of("sparse", "dense")) {
-            assertPositive(density.get(storage), "epochs", "train_seconds", "seconds_per_epoch", "accuracy", "cached_bytes");
+            assertPositive(density.get(storage), "epochs", "train_seconds", "seconds_per_epoch", "seconds_per_epoch_after_first", "accuracy",
+                    "cached_bytes");
             assertEquals(sparse.get("learning_rate").asDouble(), density.get(storage).get("learning_rate").asDouble(), 0.0, "(b) at the section's rate");
             assertEquals("constant", density.get(storage).get("schedule").asText());
         }
@@ -179,6 +180,13 @@ class BenchTest {
         assertEquals(density.get("dense").get("accuracy").asDouble(), density.get("sparse").get("accuracy").asDouble(), 0.05, density.toString());
         assertEquals(density.get("dense").get("seconds_per_epoch").asDouble() / density.get("sparse").get("seconds_per_epoch").asDouble(),
                 density.get("dense_to_sparse_per_epoch").asDouble(), 1e-12);
+        assertEquals(density.get("dense").get("seconds_per_epoch_after_first").asDouble()
+                / density.get("sparse").get("seconds_per_epoch_after_first").asDouble(), density.get("dense_to_sparse_after_first").asDouble(), 1e-12);
+        for (String storage : List.of("sparse", "dense")) {
+            JsonNode run = density.get(storage);
+            assertTrue(run.get("seconds_per_epoch_after_first").asDouble() * (run.get("epochs").asInt() - 1) < run.get("train_seconds").asDouble(),
+                    "the epochs after the first are part of the training loop: " + run);
+        }
     }
 
     @Test
