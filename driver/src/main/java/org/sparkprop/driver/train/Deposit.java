@@ -85,16 +85,7 @@ final class Deposit {
         return array instanceof float[] f ? f.length * Float.BYTES : ((double[]) array).length * Double.BYTES;
     }
 
-    /** Writes {@code array} (Not modified) at {@code out}'s position; does not move it. */
-    static void put(ByteBuffer out, Object array) {
-        if (array instanceof float[] f) {
-            out.asFloatBuffer().put(f);
-        } else {
-            out.asDoubleBuffer().put((double[]) array);
-        }
-    }
-
-    /** Writes {@code array}'s elements [from, to) (Not modified) into {@code bytes} at their place in {@link #put}'s layout. */
+    /** Writes {@code array}'s elements [from, to) (Not modified) into {@code bytes}, element i at byte i × its size. */
     static void put(byte[] bytes, Object array, int from, int to) {
         ByteBuffer out = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (array instanceof float[] f) {
