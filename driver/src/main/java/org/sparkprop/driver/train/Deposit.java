@@ -95,6 +95,68 @@ final class Deposit {
         }
     }
 
+    /**
+     * The first layer's weights of input columns {@code columns} (ascending), then every parameter after the first
+     * layer's weights, of {@code weights} (Not modified), as little-endian bytes: what a task of sparse rows needs of
+     * the weights for one step (element (o, c) of the first layer is at {@code weightOffset(0) + c·out + o}).
+     */
+    static byte[] columns(Object weights, Topology topology, int[] columns) {
+        int out = topology.size(1);
+        int first = topology.weightOffset(0);
+        int rest = topology.biasOffset(0);
+        int n = length(weights);
+        for (int c : columns) {
+            if (c < 0 || c >= topology.inputs()) {
+                throw new IllegalArgumentException("first-layer column " + c + " asked for, of " + topology.inputs());
+            }
+        }
+        int elementBytes = weights instanceof float[] ? Float.BYTES : Double.BYTES;
+        byte[] bytes = new byte[(columns.length * out + n - rest) * elementBytes];
+        ByteBuffer to = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (weights instanceof float[] f) {
+            java.nio.FloatBuffer floats = to.asFloatBuffer();
+            for (int c : columns) {
+                floats.put(f, first + c * out, out);
+            }
+            floats.put(f, rest, n - rest);
+        } else {
+            double[] d = (double[]) weights;
+            java.nio.DoubleBuffer doubles = to.asDoubleBuffer();
+            for (int c : columns) {
+                doubles.put(d, first + c * out, out);
+            }
+            doubles.put(d, rest, n - rest);
+        }
+        return bytes;
+    }
+
+    /** Reads {@link #columns}' bytes for {@code columns} into their places in {@code weights} (Modified); refuses other lengths. */
+    static void getColumns(byte[] bytes, Object weights, Topology topology, int[] columns) {
+        int out = topology.size(1);
+        int first = topology.weightOffset(0);
+        int rest = topology.biasOffset(0);
+        int n = length(weights);
+        int elementBytes = weights instanceof float[] ? Float.BYTES : Double.BYTES;
+        if (bytes.length != (long) (columns.length * out + n - rest) * elementBytes) {
+            throw new IllegalArgumentException(bytes.length + " bytes of weights for " + columns.length + " first-layer columns of " + topology);
+        }
+        ByteBuffer from = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (weights instanceof float[] f) {
+            java.nio.FloatBuffer floats = from.asFloatBuffer();
+            for (int c : columns) {
+                floats.get(f, first + c * out, out);
+            }
+            floats.get(f, rest, n - rest);
+        } else {
+            double[] d = (double[]) weights;
+            java.nio.DoubleBuffer doubles = from.asDoubleBuffer();
+            for (int c : columns) {
+                doubles.get(d, first + c * out, out);
+            }
+            doubles.get(d, rest, n - rest);
+        }
+    }
+
     /** Reads {@code array} (Modified) from {@code in}'s position; does not move it. */
     static void get(ByteBuffer in, Object array) {
         if (array instanceof float[] f) {

@@ -28,6 +28,7 @@ final class EpochChannel implements TaskChannel {
     static final long WAIT = -2;
 
     final long id;
+    final Topology topology;
     final BatchPlan plan;
     /** θ in the compute type, written by the driver before it publishes a step. */
     final Object weights;
@@ -58,7 +59,7 @@ final class EpochChannel implements TaskChannel {
 
     private EpochChannel(Network<Object> network, BatchPlan plan, int partitions) {
         this.id = IDS.incrementAndGet();
-        Topology topology = network.topology();
+        this.topology = network.topology();
         this.plan = plan;
         this.weights = network.newArray(topology.parameterCount());
         this.deposits = new Deposit[partitions];
@@ -167,6 +168,19 @@ final class EpochChannel implements TaskChannel {
         where[1] = plan.start(publishedStepInEpoch, p);
         where[2] = plan.start(publishedStepInEpoch + 1, p);
         return published;
+    }
+
+    /**
+     * Where partition {@code p}'s step after the published one would take its rows (caller holds {@link #lock}):
+     * {epoch, first row, end row} into {@code next}, the next epoch's first step after an epoch's last (whether or
+     * not the run goes on).
+     */
+    void next(int p, int[] next) {
+        int t = publishedStepInEpoch + 1;
+        boolean sameEpoch = t < plan.steps();
+        next[0] = sameEpoch ? publishedEpoch : publishedEpoch + 1;
+        next[1] = plan.start(sameEpoch ? t : 0, p);
+        next[2] = plan.start(sameEpoch ? t + 1 : 1, p);
     }
 
     /**

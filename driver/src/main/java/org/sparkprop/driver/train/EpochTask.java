@@ -4,6 +4,7 @@ import java.util.Collections;
 import org.apache.spark.TaskContext;
 import org.sparkprop.driver.FaultPoints;
 import org.sparkprop.driver.data.Block;
+import org.sparkprop.kernels.ColumnSet;
 import org.sparkprop.kernels.Dropout;
 import org.sparkprop.kernels.Precision;
 import org.sparkprop.kernels.Topology;
@@ -53,7 +54,8 @@ final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2
         Block block = blocks.next();
         ExecutorKernels.Slot slot = ExecutorKernels.get(topology, precision, maxRows);
         TaskChannel exchange = endpoint == null ? EpochChannel.get(channel)
-                : new RpcChannel.Remote(endpoint, slot.network.newArray(topology.parameterCount()));
+                : new RpcChannel.Remote(endpoint, slot.network.newArray(topology.parameterCount()), topology,
+                        block.sparse == null ? null : columnsOf(block, partition));
         Deposit deposit = new Deposit(topology, slot.share);
         int[] where = new int[3];
         long failAt = Long.getLong(FAIL_AT_STEP, -1);
@@ -77,5 +79,19 @@ final class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Tuple2
             throw new IllegalStateException("interrupted while waiting for the driver's next step", e);
         }
         return CollectionConverters.asScala(Collections.<Tuple2<Integer, Integer>>emptyIterator());
+    }
+
+    /** The first-layer columns that the sparse rows of {@code block} touch, for a step's rows [from, to) of an epoch. */
+    private RpcChannel.Remote.Columns columnsOf(Block block, int partition) {
+        ColumnSet set = new ColumnSet(topology.inputs());
+        return (epoch, from, to) -> {
+            set.clear();
+            if (from < to) {
+                set.addColumnsOf(block.sparse, EpochOrder.of(seed, epoch, partition, block.rows), from, to);
+            }
+            int[] columns = new int[set.size()];
+            set.sortedColumns(columns);
+            return columns;
+        };
     }
 }

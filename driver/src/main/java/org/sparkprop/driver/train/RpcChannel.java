@@ -17,6 +17,7 @@ import org.apache.spark.util.RpcUtils;
 import org.sparkprop.driver.Chunks;
 import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Precision;
+import org.sparkprop.kernels.Topology;
 import scala.PartialFunction;
 import scala.concurrent.Await;
 import scala.concurrent.Future;
@@ -57,13 +58,14 @@ final class RpcChannel implements RpcEndpoint {
     private final byte[] weightBytes;
     private long weightBytesStep = -1;
     private final int[] where = new int[3];
+    private final int[] next = new int[3];
     /** Guarded by channel.lock: the bytes of the deposits received and of the weights replied, since registering. */
     private long bytesIn;
     private long bytesOut;
     /** Serializes the replies with weights, side by side and off the lock (see {@link #answer}). */
     private final ExecutorService replies;
 
-    private record Waiting(int partition, RpcCallContext context) {
+    private record Waiting(int partition, int[] columns, RpcCallContext context) {
     }
 
     private RpcChannel(RpcEnv rpcEnv, EpochChannel channel) {
@@ -85,9 +87,16 @@ final class RpcChannel implements RpcEndpoint {
         return new RpcChannel(SparkEnv.get().rpcEnv(), channel);
     }
 
-    /** About the bytes of one step's message each way for {@code network}: a deposit, or the weights and their header. */
-    static long messageBytes(Network<?> network) {
-        return Deposit.HEADER + (long) network.topology().parameterCount() * (network.precision() == Precision.FLOAT ? Float.BYTES : Double.BYTES);
+    /**
+     * About the bytes of one step's message each way for {@code network}, where a task's steps touch at most
+     * {@code columns} of the first layer's input columns (all of them on dense rows): a deposit, or the weights and
+     * their header.
+     */
+    static long messageBytes(Network<?> network, int columns) {
+        Topology topology = network.topology();
+        long values = (long) columns * topology.size(1) + topology.parameterCount() - topology.biasOffset(0);
+        long indices = columns < topology.inputs() ? (long) columns * Integer.BYTES : 0;
+        return Deposit.HEADER + indices + values * (network.precision() == Precision.FLOAT ? Float.BYTES : Double.BYTES);
     }
 
     @Override
@@ -100,15 +109,15 @@ final class RpcChannel implements RpcEndpoint {
         return new AbstractPartialFunction<>() {
             @Override
             public boolean isDefinedAt(Object message) {
-                return message instanceof byte[];
+                return message instanceof Object[];
             }
 
             @Override
             public <A1, B1> B1 applyOrElse(A1 message, scala.Function1<A1, B1> otherwise) {
-                if (!(message instanceof byte[] bytes)) {
+                if (!(message instanceof Object[] ask)) {
                     return otherwise.apply(message);
                 }
-                received(bytes, context);
+                received((byte[]) ask[0], (int[]) ask[1], context);
                 @SuppressWarnings("unchecked")
                 B1 unit = (B1) BoxedUnit.UNIT;
                 return unit;
@@ -116,8 +125,13 @@ final class RpcChannel implements RpcEndpoint {
         };
     }
 
-    /** A task's ask: its deposit, if any, is taken as the channel says; the reply goes now or at the next publish. */
-    private void received(byte[] bytes, RpcCallContext context) {
+    /**
+     * A task's ask: its deposit, if any, is taken as the channel says; the reply goes now or at the next publish.
+     *
+     * @param columns the first layer's columns whose weights the task wants with its next step (ascending; a task of
+     *                sparse rows asks for those its next rows touch), or null for all the weights
+     */
+    private void received(byte[] bytes, int[] columns, RpcCallContext context) {
         int p = Deposit.partition(bytes);
         long step = Deposit.step(bytes);
         if (p < 0 || p >= channel.deposits.length) {
@@ -140,8 +154,8 @@ final class RpcChannel implements RpcEndpoint {
                 if (reserved) {
                     channel.written(p, step, ok);
                 }
-                if (ok && !answer(p, context)) {
-                    waiting.add(new Waiting(p, context));
+                if (ok && !answer(p, columns, context)) {
+                    waiting.add(new Waiting(p, columns, context));
                 }
             }
         }
@@ -151,14 +165,18 @@ final class RpcChannel implements RpcEndpoint {
     private void answerWaiting() {
         for (Iterator<Waiting> i = waiting.iterator(); i.hasNext(); ) {
             Waiting w = i.next();
-            if (answer(w.partition, w.context)) {
+            if (answer(w.partition, w.columns, w.context)) {
                 i.remove();
             }
         }
     }
 
-    /** Replies to partition p's ask if the channel has its next step, or the stretch is over; false to wait. */
-    private boolean answer(int p, RpcCallContext context) {
+    /**
+     * Replies to partition p's ask if the channel has its next step, or the stretch is over; false to wait. A reply with
+     * work is {{step, epoch, first row, end row, and the same three of the step after it}, the weights}: all of them,
+     * or where the ask named first-layer columns, {@link Deposit#columns} of them.
+     */
+    private boolean answer(int p, int[] columns, RpcCallContext context) {
         long step = channel.work(p, where);
         if (step == EpochChannel.WAIT) {
             return false;
@@ -167,18 +185,25 @@ final class RpcChannel implements RpcEndpoint {
             context.reply(FINISHED);
             return true;
         }
-        if (weightBytesStep != step) {
-            Chunks.forEach(Deposit.length(channel.weights), (from, to) -> Deposit.put(weightBytes, channel.weights, from, to));
-            weightBytesStep = step;
-        }
+        channel.next(p, next);
+        long[] head = {step, where[0], where[1], where[2], next[0], next[1], next[2]};
         // Spark serializes a reply in the thread that sends it: a pool's thread, so that the driver's thread (which
-        // publishes) does not serialize every partition's copy of the weights in turn, under the lock. weightBytes
-        // changes only when the next step is published, after every partition has deposited this one: only a reply
-        // to an attempt whose partition another attempt has served already can be read while it changes, and that
+        // publishes) does not serialize every partition's copy of the weights in turn, under the lock. The weights
+        // change only when the next step is published, after every partition has deposited this one: only a reply
+        // to an attempt whose partition another attempt has served already can be read while they change, and that
         // attempt's deposit of this step is refused.
-        Object[] reply = {new long[] {step, where[0], where[1], where[2]}, weightBytes};
-        bytesOut += weightBytes.length;
-        replies.execute(() -> context.reply(reply));
+        if (columns == null) {
+            if (weightBytesStep != step) {
+                Chunks.forEach(Deposit.length(channel.weights), (from, to) -> Deposit.put(weightBytes, channel.weights, from, to));
+                weightBytesStep = step;
+            }
+            bytesOut += weightBytes.length;
+            replies.execute(() -> context.reply(new Object[] {head, weightBytes}));
+        } else {
+            bytesOut += ((long) columns.length * channel.topology.size(1) + channel.topology.parameterCount() - channel.topology.biasOffset(0))
+                    * (channel.weights instanceof float[] ? Float.BYTES : Double.BYTES);
+            replies.execute(() -> context.reply(new Object[] {head, Deposit.columns(channel.weights, channel.topology, columns)}));
+        }
         return true;
     }
 
@@ -201,34 +226,88 @@ final class RpcChannel implements RpcEndpoint {
      * its own, allocated once per task. Per step it allocates what Spark's RPC environment does for one ask: the
      * deposit's bytes are the task's own buffer, but Java serialization copies them into a message buffer, and the
      * reply's weights arrive as a new byte array.
+     *
+     * <p>A task of sparse rows ({@code columns} not null) asks, with each deposit, for the first-layer columns that its
+     * next step's rows touch, and gets only those of the first layer's weights (with all the others): the only ones
+     * its step reads, so the rest of its copy may be stale. The driver's reply says where the step's rows are; where
+     * they are not the rows the task asked for (its first ask, or a stage rerun), it asks again for theirs.
      */
     static final class Remote implements TaskChannel {
+        /** The sorted first-layer columns that a partition's rows [from, to) of an epoch touch. */
+        interface Columns {
+            int[] of(int epoch, int from, int to);
+        }
+
+        private static final int[] NONE = {};
+
         private final RpcEndpointRef driver;
         private final Object weights;
+        private final Topology topology;
+        /** Null: every step's reply carries all the weights. */
+        private final Columns columns;
+        /** The columns of the last ask, and {epoch, first row, end row} of the rows they are for ({-1, ...} for none). */
+        private int[] asked;
+        private final int[] askedFor = {-1, -1, -1};
+        /** {epoch, first row, end row} of the step after the last one received. */
+        private final int[] next = new int[3];
         private byte[] buffer;
         /** The reply to the last ask, or null before the first. */
         private Future<Object> reply;
 
         /**
          * @param weights Modified: receives each step's weights; a float[] or double[] of the parameter count
+         * @param columns for a task of sparse rows, the first-layer columns of its rows; else null
          */
-        Remote(String endpoint, Object weights) {
+        Remote(String endpoint, Object weights, Topology topology, Columns columns) {
             SparkEnv env = SparkEnv.get();
             this.driver = RpcUtils.makeDriverRef(endpoint, env.conf(), env.rpcEnv());
             this.weights = weights;
+            this.topology = topology;
+            this.columns = columns;
         }
 
-        /** For {@link ChannelProbe}: a task's side that reaches the endpoint through {@code driver}. */
+        /** For {@link ChannelProbe}: a task's side that reaches the endpoint through {@code driver}, all weights each step. */
         Remote(RpcEndpointRef driver, Object weights) {
             this.driver = driver;
             this.weights = weights;
+            this.topology = null;
+            this.columns = null;
         }
 
         @Override
         public long awaitWork(int p, TaskContext context, int[] where) throws InterruptedException {
             if (reply == null) {
-                ask(Deposit.nothing(p));
+                ask(Deposit.nothing(p), columns == null ? null : NONE, -1, -1, -1);
             }
+            while (true) {
+                Object answer = awaitReply(context);
+                if (answer instanceof long[]) {
+                    return -1;
+                }
+                Object[] work = (Object[]) answer;
+                long[] head = (long[]) work[0];
+                where[0] = (int) head[1];
+                where[1] = (int) head[2];
+                where[2] = (int) head[3];
+                if (columns != null && (askedFor[0] != where[0] || askedFor[1] != where[1] || askedFor[2] != where[2])) {
+                    // the reply holds the first-layer columns of other rows than this step's: ask for theirs
+                    ask(Deposit.nothing(p), columns.of(where[0], where[1], where[2]), where[0], where[1], where[2]);
+                    continue;
+                }
+                if (columns == null) {
+                    Deposit.get(ByteBuffer.wrap((byte[]) work[1]).order(ByteOrder.LITTLE_ENDIAN), weights);
+                } else {
+                    Deposit.getColumns((byte[]) work[1], weights, topology, asked);
+                }
+                next[0] = (int) head[4];
+                next[1] = (int) head[5];
+                next[2] = (int) head[6];
+                return head[0];
+            }
+        }
+
+        /** Waits for the last ask's reply, looking at the task's kill flag meanwhile; a failed ask throws. */
+        private Object awaitReply(TaskContext context) throws InterruptedException {
             while (!reply.isCompleted()) {
                 try {
                     Await.ready(reply, TASK_POLL);
@@ -245,16 +324,7 @@ final class RpcChannel implements RpcEndpoint {
                 Throwable cause = answer.failed().get();
                 throw cause instanceof RuntimeException r ? r : new IllegalStateException("the driver's exchange endpoint failed", cause);
             }
-            if (answer.get() instanceof long[]) {
-                return -1;
-            }
-            Object[] work = (Object[]) answer.get();
-            long[] head = (long[]) work[0];
-            where[0] = (int) head[1];
-            where[1] = (int) head[2];
-            where[2] = (int) head[3];
-            Deposit.get(ByteBuffer.wrap((byte[]) work[1]).order(ByteOrder.LITTLE_ENDIAN), weights);
-            return head[0];
+            return answer.get();
         }
 
         @Override
@@ -265,12 +335,23 @@ final class RpcChannel implements RpcEndpoint {
         @Override
         public void deposit(Deposit share) {
             buffer = share.encode(buffer);
-            ask(buffer);
+            if (columns == null) {
+                ask(buffer, null, -1, -1, -1);
+            } else {
+                ask(buffer, columns.of(next[0], next[1], next[2]), next[0], next[1], next[2]);
+            }
         }
 
-        /** Sends {@code bytes}, serialized before this returns; the reply waits for the driver's next step. */
-        private void ask(byte[] bytes) {
-            reply = driver.ask(bytes, RpcUtils.INFINITE_TIMEOUT(), ClassTag$.MODULE$.Any());
+        /**
+         * Sends {@code bytes} and the first-layer columns wanted (null for all the weights) for rows [from, to) of
+         * epoch {@code epoch}, serialized before this returns; the reply waits for the driver's next step.
+         */
+        private void ask(byte[] bytes, int[] wanted, int epoch, int from, int to) {
+            asked = wanted;
+            askedFor[0] = epoch;
+            askedFor[1] = from;
+            askedFor[2] = to;
+            reply = driver.ask(new Object[] {bytes, wanted}, RpcUtils.INFINITE_TIMEOUT(), ClassTag$.MODULE$.Any());
         }
     }
 }

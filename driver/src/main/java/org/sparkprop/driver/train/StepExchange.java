@@ -29,21 +29,32 @@ public interface StepExchange extends AutoCloseable {
     double FEW_COLUMNS = 0.25;
 
     /**
+     * Sparse blocks, as the exchange sees them.
+     *
+     * @param nonZerosAStep      the non-zeros of a step's rows on average
+     * @param mostNonZerosInARow the most non-zeros in one row
+     */
+    record SparseInput(double nonZerosAStep, int mostNonZerosInARow) {
+    }
+
+    /**
      * The exchange {@link Exchange#choose} picks for these blocks, opened, with its choice logged.
      *
-     * @param sparse        whether the blocks are sparse
-     * @param nonZerosAStep on sparse blocks, the non-zeros of a step's rows on average
+     * @param sparse the blocks' figures where they are sparse; null where they are dense
      */
-    static StepExchange open(JavaSparkContext sc, JavaRDD<Block> blocks, boolean sparse, double nonZerosAStep, Network<Object> network, long seed,
+    static StepExchange open(JavaSparkContext sc, JavaRDD<Block> blocks, SparseInput sparse, Network<Object> network, long seed,
                              Dropout dropout, int maxRows, BatchPlan plan) {
-        Exchange.Choice choice = Exchange.choose(sc, blocks.getNumPartitions(), RpcChannel.messageBytes(network));
+        int inputs = network.topology().inputs();
+        // a task of sparse rows gets and sends only the first-layer columns of its step's rows
+        int columns = sparse == null ? inputs : (int) Math.min(inputs, (long) plan.largestShare() * sparse.mostNonZerosInARow());
+        Exchange.Choice choice = Exchange.choose(sc, blocks.getNumPartitions(), RpcChannel.messageBytes(network, columns));
         if (choice.fellBack()) {
             LOG.warn("exchange: {} ({})", choice.exchange().id(), choice.why());
         } else {
             LOG.info("exchange: {} ({})", choice.exchange().id(), choice.why());
         }
         return choice.exchange() == Exchange.PER_EPOCH
-                ? new EpochStage(sc, blocks, sparse && nonZerosAStep < FEW_COLUMNS * network.topology().inputs(), network, seed, dropout, maxRows, plan)
+                ? new EpochStage(sc, blocks, sparse != null && sparse.nonZerosAStep() < FEW_COLUMNS * inputs, network, seed, dropout, maxRows, plan)
                 : new PerStep(StepJob.open(sc, blocks, network, seed, dropout, maxRows), plan);
     }
 

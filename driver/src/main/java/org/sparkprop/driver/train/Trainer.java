@@ -107,7 +107,7 @@ public final class Trainer {
         String cores = sc.getLocalProperty(DRIVER_CORES);
         Chunks.useThreads(cores != null ? Integer.parseInt(cores) : sc.getConf().getInt(DRIVER_CORES, Runtime.getRuntime().availableProcessors()));
         Run run = new Run(train, validation, initialWeights, checkpoints, listener);
-        try (StepExchange exchange = StepExchange.open(sc, train.blocks(), Storage.SPARSE.id().equals(train.storage()), run.nonZerosAStep, run.network,
+        try (StepExchange exchange = StepExchange.open(sc, train.blocks(), run.sparseInput, run.network,
                 config.seed(), config.dropout(), run.maxRows, run.plan)) {
             run.exchange = exchange.exchange();
             run.keptWeights = exchange.keptWeights();
@@ -150,8 +150,8 @@ public final class Trainer {
         final int stepsPerEpoch;
         final long totalSteps;
         final int maxRows;
-        /** On sparse blocks, the non-zeros of a step's rows on average (0 on dense blocks). */
-        final double nonZerosAStep;
+        /** What the exchange needs to know of sparse blocks; null for dense ones. */
+        final StepExchange.SparseInput sparseInput;
         final Dataset validation;
         final TrainListener listener;
         final CheckpointStore store;
@@ -198,7 +198,10 @@ public final class Trainer {
             if (Arrays.stream(sizes).allMatch(size -> size[1] == 0)) {
                 throw new UserException("every row of the training data has weight 0; at least one row needs a weight above 0");
             }
-            this.nonZerosAStep = Arrays.stream(sizes).mapToDouble(size -> size[2]).sum() / totalRows * Math.min(config.batchSize(), totalRows);
+            boolean sparse = Storage.SPARSE.id().equals(train.storage());
+            this.sparseInput = !sparse ? null : new StepExchange.SparseInput(
+                    Arrays.stream(sizes).mapToDouble(size -> size[2]).sum() / totalRows * Math.min(config.batchSize(), totalRows),
+                    (int) Arrays.stream(sizes).mapToDouble(size -> size[3]).max().orElse(0));
             this.plan = BatchPlan.of(rowsPerPartition, config.batchSize());
             this.stepsPerEpoch = plan.steps();
             this.totalSteps = (long) stepsPerEpoch * config.epochs();
@@ -430,14 +433,14 @@ public final class Trainer {
         }
     }
 
-    /** {rows, Σ row weights, sparse non-zeros} of each partition's blocks; also the job that puts the blocks into the cache. */
+    /** {rows, Σ row weights, sparse non-zeros, most in a row} of each partition's blocks; also the job that puts the blocks into the cache. */
     private double[][] rowsAndWeights(Dataset data) {
         return SparkJobs.runOnPartitions(sc, data.blocks(), new BlockRowsAndWeight(), double[].class, "train: cache data");
     }
 
     /**
-     * {rows, Σ row weights, non-zeros of sparse blocks} of the partition's blocks, as doubles; Σ weights is the row
-     * count without weights.
+     * {rows, Σ row weights, non-zeros of sparse blocks, the most non-zeros in one of their rows} of the partition's
+     * blocks, as doubles; Σ weights is the row count without weights.
      */
     static final class BlockRowsAndWeight implements SparkJobs.PartitionFunction<Block, double[]> {
         private static final long serialVersionUID = 1L;
@@ -447,13 +450,19 @@ public final class Trainer {
             double rows = 0;
             double weight = 0;
             double nonZeros = 0;
+            int mostInARow = 0;
             while (blocks.hasNext()) {
                 Block block = blocks.next();
                 rows += block.rows;
                 weight += block.weightSum(0, block.rows);
-                nonZeros += block.sparse != null ? block.sparse.nonZeros() : 0;
+                if (block.sparse != null) {
+                    nonZeros += block.sparse.nonZeros();
+                    for (int r = 0; r < block.rows; r++) {
+                        mostInARow = Math.max(mostInARow, block.sparse.rowEnd(r) - block.sparse.rowStart(r));
+                    }
+                }
             }
-            return new double[] {rows, weight, nonZeros};
+            return new double[] {rows, weight, nonZeros, mostInARow};
         }
     }
 

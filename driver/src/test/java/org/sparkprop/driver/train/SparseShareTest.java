@@ -260,11 +260,11 @@ class SparseShareTest {
         sc.setLocalProperty(Exchange.SETTING, "per-epoch");
         try {
             for (double nonZeros : new double[] {0, limit - 1, limit, 10 * limit}) {
-                try (StepExchange exchange = StepExchange.open(sc, sparse.blocks(), true, nonZeros, network, 1, org.sparkprop.kernels.Dropout.NONE, 40, plan)) {
+                try (StepExchange exchange = StepExchange.open(sc, sparse.blocks(), new StepExchange.SparseInput(nonZeros, 20), network, 1, org.sparkprop.kernels.Dropout.NONE, 40, plan)) {
                     assertEquals(nonZeros < limit, exchange.tasksReadFirstLayerInDouble(), nonZeros + " non-zeros a step");
                 }
             }
-            try (StepExchange dense = StepExchange.open(sc, sparse.blocks(), false, 0, network, 1, org.sparkprop.kernels.Dropout.NONE, 40, plan)) {
+            try (StepExchange dense = StepExchange.open(sc, sparse.blocks(), null, network, 1, org.sparkprop.kernels.Dropout.NONE, 40, plan)) {
                 assertFalse(dense.tasksReadFirstLayerInDouble(), "dense blocks");
             }
         } finally {
@@ -276,6 +276,53 @@ class SparseShareTest {
         TrainConfig config = b.build();
         assertArrayEquals(weightsBin(train(config, "per-step", true, 2), Precision.FLOAT, dir.resolve("per-step")),
                 weightsBin(train(config, "per-epoch", true, 2), Precision.FLOAT, dir.resolve("per-epoch")), "the driver casts the first layer");
+    }
+
+    /**
+     * Through Spark's RPC environment (as on a cluster) a task of sparse rows asks, with each deposit, for the
+     * first-layer columns of its next step's rows and gets only those with the other layers: the run keeps its bits
+     * (with validation, so that every epoch is a stretch whose first reply the tasks must ask again for), and the
+     * driver sends a small part of the weights a step.
+     */
+    @Test
+    void throughSparkRpcATaskOfSparseRowsGetsOnlyItsRowsFirstLayerColumns(@TempDir Path dir) throws IOException {
+        JavaSparkContext sc = TestSpark.context();
+        TrainConfig.Builder b = base();
+        b.epochs = 3;
+        TrainConfig config = b.build();
+        byte[] perStep = weightsBin(train(config, "per-step", true, 2), Precision.FLOAT, dir.resolve("per-step"));
+        sc.setLocalProperty(EpochStage.CHANNEL, "rpc");
+        try {
+            assertArrayEquals(perStep, weightsBin(train(config, "per-epoch", true, 2), Precision.FLOAT, dir.resolve("rpc")), "one stretch");
+            sc.setLocalProperty(Exchange.SETTING, "per-epoch");
+            TrainResult validated = new Trainer(sc, config).train(sparse, sparse, TrainListener.SILENT);
+            assertArrayEquals(perStep, weightsBin(validated, Precision.FLOAT, dir.resolve("rpc-validated")), "a stretch an epoch");
+
+            Topology topology = validated.topology();
+            @SuppressWarnings("unchecked")
+            Network<Object> network = (Network<Object>) Network.create(topology, Precision.FLOAT);
+            BatchPlan plan = BatchPlan.of(new int[] {250, 250}, 40);
+            double[] weights = new double[topology.parameterCount()];
+            org.sparkprop.kernels.WeightInit.initialize(topology, 17, weights);
+            StepGradient gradient = new StepGradient(topology);
+            int steps = 10;
+            try (StepExchange exchange = StepExchange.open(sc, sparse.blocks(), new StepExchange.SparseInput(40 * 12, 15), network, 17,
+                    org.sparkprop.kernels.Dropout.NONE, 40, plan)) {
+                exchange.begin("rpc bytes");
+                for (int t = 0; t < steps; t++) {
+                    exchange.step(weights, null, t, 0, t, null, gradient);
+                }
+                exchange.end(false);
+                long[] bytes = exchange.driverBytes();
+                long allWeights = 4L * topology.parameterCount();
+                // two partitions of 20 rows of 8 to 15 non-zeros: at most 300 of the 16,384 columns each
+                assertTrue(bytes[1] < 2L * (steps + 1) * allWeights / 40, bytes[1] + " bytes out in " + steps + " steps, weights " + allWeights);
+                assertTrue(bytes[0] < 2L * (steps + 1) * allWeights / 20, bytes[0] + " bytes in");
+            }
+        } finally {
+            sc.setLocalProperty(EpochStage.CHANNEL, null);
+            sc.setLocalProperty(Exchange.SETTING, null);
+        }
     }
 
     @Test
