@@ -137,6 +137,45 @@ class StandaloneClusterIT {
 
     @Test
     @Order(5)
+    void sparseRowsTravelAsTheirStepsFirstLayerColumnsAndGiveTheLocalModel() throws IOException {
+        // rows of 8 to 15 non-zeros among 4,096 features, one naming the class
+        StringBuilder text = new StringBuilder();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int r = 0; r < 600; r++) {
+            int label = random.nextInt(3);
+            java.util.TreeMap<Integer, Double> row = new java.util.TreeMap<>();
+            row.put(1 + label * 100 + random.nextInt(100), 1.0);
+            while (row.size() < 8 + random.nextInt(8)) {
+                row.put(1 + random.nextInt(4096), random.nextDouble());
+            }
+            text.append(label);
+            row.forEach((k, v) -> text.append(' ').append(k).append(':').append(String.format(java.util.Locale.ROOT, "%.4f", v)));
+            text.append('\n');
+        }
+        Path data = Files.writeString(DIR.resolve("sparse.libsvm"), text);
+        List<String> args = List.of("train", "--train", data.toString(), "--num-features", "4096", "--hidden", "16", "--batch-size", "40",
+                "--epochs", "3", "--seed", "5");
+        Path local = DIR.resolve("model-sparse-local");
+        List<String> localArgs = new ArrayList<>(args);
+        localArgs.addAll(List.of("--output", local.toString()));
+        Deploy.trainLocally(localArgs, local);
+
+        Path model = DIR.resolve("model-sparse");
+        List<String> clusterArgs = new ArrayList<>(args);
+        clusterArgs.addAll(List.of("--output", model.toString()));
+        Command run = Command.run(DIR.resolve("sparse.log"), cluster.submitEnv(), sparkSubmit(SMALL, clusterArgs));
+        assertEquals(0, run.process.exitValue(), run.tail());
+        assertTrue(run.output().contains("cached sparse"), run.tail());
+        assertEquals("per-epoch", exchange(model));
+        assertSameModel(local, model);
+        // all the weights are 262,532 bytes; a step's two tasks get at most 2 × (300 columns × 16 + 67) floats
+        Matcher sent = Pattern.compile("the driver received .* and sent ([0-9.]+) KB a step").matcher(run.output());
+        assertTrue(sent.find(), run.tail());
+        assertTrue(Double.parseDouble(sent.group(1)) < 40, sent.group());
+    }
+
+    @Test
+    @Order(6)
     void anExecutorKilledMidTrainingChangesNothing() {
         // without validation data the run's 200 steps are one barrier stage, so the kill lands inside it
         Path expected = Deploy.trainLocally(withoutValidation(train(LONG_EPOCHS, DIR.resolve("model-local-long"))), DIR.resolve("model-local-long"));
@@ -162,7 +201,7 @@ class StandaloneClusterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void stopEndsTheClusterAndItsExecutorsButNothingElse() {
         Command run = Command.start(DIR.resolve("stopped-mid-run.log"), cluster.submitEnv(), sparkSubmit(SMALL, train(1000, DIR.resolve("model-never"))));
         try {
