@@ -198,13 +198,24 @@ final class RpcChannel implements RpcEndpoint {
                 weightBytesStep = step;
             }
             bytesOut += weightBytes.length;
-            replies.execute(() -> context.reply(new Object[] {head, weightBytes}));
+            reply(context, () -> new Object[] {head, weightBytes});
         } else {
             bytesOut += ((long) columns.length * channel.topology.size(1) + channel.topology.parameterCount() - channel.topology.biasOffset(0))
                     * (channel.weights instanceof float[] ? Float.BYTES : Double.BYTES);
-            replies.execute(() -> context.reply(new Object[] {head, Deposit.columns(channel.weights, channel.topology, columns)}));
+            reply(context, () -> new Object[] {head, Deposit.columns(channel.weights, channel.topology, columns)});
         }
         return true;
+    }
+
+    /** Builds and sends a reply on the pool; a reply that cannot be built or sent fails the ask (the task throws). */
+    private void reply(RpcCallContext context, java.util.function.Supplier<Object[]> reply) {
+        replies.execute(() -> {
+            try {
+                context.reply(reply.get());
+            } catch (RuntimeException | Error e) {
+                context.sendFailure(e);
+            }
+        });
     }
 
     /** {bytes in, bytes out}: the deposits' bytes this endpoint received and the weights' bytes it replied, so far. */

@@ -156,6 +156,32 @@ class ExchangeTest {
         assertEquals(0, EpochChannel.openCount());
     }
 
+    /**
+     * A reply the driver's endpoint cannot build (here: a task of sparse rows asks for a first-layer column the network
+     * does not have, a bug) fails the task's ask with the reason, rather than leaving the task waiting for ever.
+     */
+    @Test
+    void aReplyThatCannotBeBuiltFailsTheAsk() {
+        TestSpark.context();
+        Topology topology = Topology.of(new int[] {30, 8, 3}, Activation.RELU, Activation.SOFTMAX, Loss.SOFTMAX_CROSS_ENTROPY);
+        @SuppressWarnings("unchecked")
+        Network<Object> network = (Network<Object>) Network.create(topology, Precision.FLOAT);
+        EpochChannel channel = EpochChannel.open(network, BatchPlan.of(new int[] {4}, 2), 1);
+        RpcChannel endpoint = RpcChannel.register(channel);
+        try {
+            channel.startStretch();
+            channel.publish(0, 0, 0);
+            RpcChannel.Remote task = new RpcChannel.Remote(endpoint.name, network.newArray(topology.parameterCount()), topology,
+                    (epoch, from, to) -> new int[] {2, 30});
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> assertThrows(IllegalArgumentException.class, () -> task.awaitWork(0, null, new int[3])));
+            assertEquals("first-layer column 30 asked for, of 30", e.getMessage());
+        } finally {
+            endpoint.close();
+            channel.close();
+        }
+    }
+
     @Test
     void perEpochWithValidationCheckpointsAndStopRulesMatchesPerStep(@TempDir Path dir) throws Exception {
         JavaSparkContext sc = TestSpark.context();
