@@ -36,8 +36,8 @@ import scala.util.Try;
  * and the endpoint replies when the driver has published the task's next step (at once if it is published already):
  * {step, epoch, first row, end row} and the weights. A reply to a task that has nothing to do waits, in the endpoint's
  * list, for the driver's next publish or the stretch's end: nothing polls for it or sleeps (a waiting task wakes on
- * the reply, and looks at its kill flag every 20 ms meanwhile). Messages are byte arrays and
- * long arrays only, so that the RPC environment's Java serialization never needs sparkprop's classes (which a netty
+ * the reply, and looks at its kill flag every 20 ms meanwhile). Messages are byte, int and long arrays (in arrays of
+ * Object) only, so that the RPC environment's Java serialization never needs sparkprop's classes (which a netty
  * thread's class loader may not see). The weights are encoded once per step (in chunks, on the driver's cores); each
  * reply copies those bytes. Spark may hand the endpoint several asks at once (it is not a ThreadSafeRpcEndpoint):
  * the channel's lock guards its state, and the deposits are decoded outside it, side by side.
@@ -59,7 +59,7 @@ final class RpcChannel implements RpcEndpoint {
     private long weightBytesStep = -1;
     private final int[] where = new int[3];
     private final int[] next = new int[3];
-    /** Guarded by channel.lock: the bytes of the deposits received and of the weights replied, since registering. */
+    /** Guarded by channel.lock: the bytes of the asks received (deposits, columns) and of the weights replied, since registering. */
     private long bytesIn;
     private long bytesOut;
     /** Serializes the replies with weights, side by side and off the lock (see {@link #answer}). */
@@ -139,7 +139,7 @@ final class RpcChannel implements RpcEndpoint {
         }
         boolean reserved;
         synchronized (channel.lock) {
-            bytesIn += bytes.length;
+            bytesIn += bytes.length + (columns == null ? 0 : (long) columns.length * Integer.BYTES);
             reserved = step >= 0 && channel.reserve(p, step);
         }
         boolean ok = false;
@@ -218,7 +218,7 @@ final class RpcChannel implements RpcEndpoint {
         });
     }
 
-    /** {bytes in, bytes out}: the deposits' bytes this endpoint received and the weights' bytes it replied, so far. */
+    /** {bytes in, bytes out}: the asks' bytes (deposits, columns) this endpoint received and the weights' bytes it replied, so far. */
     long[] bytes() {
         synchronized (channel.lock) {
             return new long[] {bytesIn, bytesOut};
