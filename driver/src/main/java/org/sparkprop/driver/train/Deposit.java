@@ -82,7 +82,7 @@ final class Deposit {
 
     /** The bytes of {@code array}, a float[] or double[]. */
     static int bytes(Object array) {
-        return array instanceof float[] f ? f.length * Float.BYTES : ((double[]) array).length * Double.BYTES;
+        return length(array) * elementBytes(array);
     }
 
     /** Writes {@code array}'s elements [from, to) (Not modified) into {@code bytes}, element i at byte i × its size. */
@@ -93,6 +93,14 @@ final class Deposit {
         } else {
             out.position(from * Double.BYTES).asDoubleBuffer().put((double[]) array, from, to - from);
         }
+    }
+
+    /**
+     * The values that {@link #columns} carries for {@code columns} first-layer columns of {@code topology}: those
+     * columns' first-layer weights and every parameter after the first layer's weights.
+     */
+    static long columnsLength(Topology topology, int columns) {
+        return (long) columns * topology.size(1) + topology.parameterCount() - topology.biasOffset(0);
     }
 
     /**
@@ -110,8 +118,8 @@ final class Deposit {
                 throw new IllegalArgumentException("first-layer column " + c + " asked for, of " + topology.inputs());
             }
         }
-        int elementBytes = weights instanceof float[] ? Float.BYTES : Double.BYTES;
-        byte[] bytes = new byte[(columns.length * out + n - rest) * elementBytes];
+        int elementBytes = elementBytes(weights);
+        byte[] bytes = new byte[(int) columnsLength(topology, columns.length) * elementBytes];
         ByteBuffer to = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (weights instanceof float[] f) {
             java.nio.FloatBuffer floats = to.asFloatBuffer();
@@ -136,8 +144,8 @@ final class Deposit {
         int first = topology.weightOffset(0);
         int rest = topology.biasOffset(0);
         int n = length(weights);
-        int elementBytes = weights instanceof float[] ? Float.BYTES : Double.BYTES;
-        if (bytes.length != (long) (columns.length * out + n - rest) * elementBytes) {
+        int elementBytes = elementBytes(weights);
+        if (bytes.length != columnsLength(topology, columns.length) * elementBytes) {
             throw new IllegalArgumentException(bytes.length + " bytes of weights for " + columns.length + " first-layer columns of " + topology);
         }
         ByteBuffer from = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -164,6 +172,11 @@ final class Deposit {
         } else {
             in.asDoubleBuffer().get((double[]) array);
         }
+    }
+
+    /** The bytes of one element of {@code array}, a float[] or double[]. */
+    static int elementBytes(Object array) {
+        return array instanceof float[] ? Float.BYTES : Double.BYTES;
     }
 
     /** The length of {@code array}, a float[] or double[]. */

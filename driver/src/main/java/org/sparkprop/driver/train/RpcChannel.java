@@ -94,9 +94,8 @@ final class RpcChannel implements RpcEndpoint {
      */
     static long messageBytes(Network<?> network, int columns) {
         Topology topology = network.topology();
-        long values = (long) columns * topology.size(1) + topology.parameterCount() - topology.biasOffset(0);
         long indices = columns < topology.inputs() ? (long) columns * Integer.BYTES : 0;
-        return Deposit.HEADER + indices + values * (network.precision() == Precision.FLOAT ? Float.BYTES : Double.BYTES);
+        return Deposit.HEADER + indices + Deposit.columnsLength(topology, columns) * (network.precision() == Precision.FLOAT ? Float.BYTES : Double.BYTES);
     }
 
     @Override
@@ -200,8 +199,7 @@ final class RpcChannel implements RpcEndpoint {
             bytesOut += weightBytes.length;
             reply(context, () -> new Object[] {head, weightBytes});
         } else {
-            bytesOut += ((long) columns.length * channel.topology.size(1) + channel.topology.parameterCount() - channel.topology.biasOffset(0))
-                    * (channel.weights instanceof float[] ? Float.BYTES : Double.BYTES);
+            bytesOut += Deposit.columnsLength(channel.topology, columns.length) * Deposit.elementBytes(channel.weights);
             reply(context, () -> new Object[] {head, Deposit.columns(channel.weights, channel.topology, columns)});
         }
         return true;

@@ -85,7 +85,7 @@ public interface StepExchange extends AutoCloseable {
     }
 
     /**
-     * {bytes in, bytes out}: what the driver received (deposits) and sent (weights) through Spark's RPC environment
+     * {bytes in, bytes out}: what the driver received (deposits, asked columns) and sent (weights) through Spark's RPC environment
      * since this exchange opened, as the messages' contents (Spark's framing not counted); null where the steps do
      * not travel so (in memory, or per step).
      */

@@ -14,7 +14,6 @@ import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.driver.data.LabelKind;
 import org.sparkprop.driver.data.Schema;
-import org.sparkprop.driver.data.Storage;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.eval.Metrics;
 import org.sparkprop.driver.optim.GradientTransforms;
@@ -198,8 +197,7 @@ public final class Trainer {
             if (Arrays.stream(sizes).allMatch(size -> size[1] == 0)) {
                 throw new UserException("every row of the training data has weight 0; at least one row needs a weight above 0");
             }
-            boolean sparse = Storage.SPARSE.id().equals(train.storage());
-            this.sparseInput = !sparse ? null : new StepExchange.SparseInput(
+            this.sparseInput = !train.sparse() ? null : new StepExchange.SparseInput(
                     Arrays.stream(sizes).mapToDouble(size -> size[2]).sum() / totalRows * Math.min(config.batchSize(), totalRows),
                     (int) Arrays.stream(sizes).mapToDouble(size -> size[3]).max().orElse(0));
             this.plan = BatchPlan.of(rowsPerPartition, config.batchSize());
