@@ -2,6 +2,7 @@ package org.sparkprop.driver.optim;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.sparkprop.driver.Chunks;
+import org.sparkprop.kernels.ArrayMath;
 import org.sparkprop.kernels.Topology;
 
 /**
@@ -27,7 +28,7 @@ public final class GradientTransforms {
     public static void addL2(double[] gradient, double[] weights, double l2, Topology topology) {
         checkLayout(gradient, weights, topology);
         checkCoefficient("l2", l2);
-        averageAndPenalize(gradient, weights, 0, l2, 0, topology, 0, gradient.length, 0);
+        averageAndPenalize(gradient, weights, 0, l2, 0, topology, 0, gradient.length, null, 0);
     }
 
     /**
@@ -40,7 +41,7 @@ public final class GradientTransforms {
     public static void addL1(double[] gradient, double[] weights, double l1, Topology topology) {
         checkLayout(gradient, weights, topology);
         checkCoefficient("l1", l1);
-        averageAndPenalize(gradient, weights, 0, 0, l1, topology, 0, gradient.length, 0);
+        averageAndPenalize(gradient, weights, 0, 0, l1, topology, 0, gradient.length, null, 0);
     }
 
     /**
@@ -116,37 +117,27 @@ public final class GradientTransforms {
 
     /**
      * ‖a‖₂, without overflow where the sum of squares would exceed the double range but the norm does not. The sum
-     * of squares is one partial sum per chunk of {@link Chunks} (in parallel), added in chunk order, so the result
-     * does not depend on the number of threads.
+     * of squares is {@link ArrayMath#LANES} partial sums per chunk of {@link Chunks} (in parallel,
+     * {@link ArrayMath#addSquares}), added in chunk and lane order, so the result does not depend on the number of
+     * threads or on whether the Vector API runs.
      *
      * @param a Not modified.
      */
     public static double l2Norm(double[] a) {
-        double[] squares = new double[Chunks.chunkCount(a.length)];
-        Chunks.forEachChunk(a.length, (chunk, from, to) -> squares[chunk] = sumOfSquares(a, from, to, 0));
-        return l2Norm(a, squares);
+        double[] lanes = new double[Chunks.chunkCount(a.length) * ArrayMath.LANES];
+        Chunks.forEachChunk(a.length, (chunk, from, to) -> ArrayMath.addSquares(a, from, to, lanes, chunk * ArrayMath.LANES));
+        return l2Norm(a, lanes);
     }
 
     /**
-     * Σ a[i]² over [from, to), added to {@code partial} in ascending order: a chunk's partial sum of squares, for
-     * {@link #l2Norm(double[], double[])}. {@code a}: Not modified.
+     * ‖a‖₂ from the lanes of a's chunks' sums of squares ({@link ArrayMath#addSquares}, {@link ArrayMath#LANES} a
+     * chunk; Not modified), added in chunk and lane order; where that sum overflows but every element is finite,
+     * from a's elements scaled by the largest.
      */
-    public static double sumOfSquares(double[] a, int from, int to, double partial) {
-        double sum = partial;
-        for (int i = from; i < to; i++) {
-            sum += a[i] * a[i];
-        }
-        return sum;
-    }
-
-    /**
-     * ‖a‖₂ from the partial sums of squares of a's chunks ({@link #sumOfSquares}; Not modified), added in chunk
-     * order; where that sum overflows but every element is finite, from a's elements scaled by the largest.
-     */
-    public static double l2Norm(double[] a, double[] chunkSquares) {
+    public static double l2Norm(double[] a, double[] chunkLanes) {
         double sumSquares = 0;
-        for (double partial : chunkSquares) {
-            sumSquares += partial;
+        for (int at = 0; at < chunkLanes.length; at += ArrayMath.LANES) {
+            sumSquares = ArrayMath.sumLanes(chunkLanes, at, sumSquares);
         }
         if (sumSquares != Double.POSITIVE_INFINITY || !allFinite(a)) {
             return Math.sqrt(sumSquares);
@@ -166,14 +157,15 @@ public final class GradientTransforms {
     /**
      * The driver's first pass over a step's gradient, on [from, to) only: g ← g / Σw where {@code weightSum} &gt; 0,
      * then + l2·w and + l1·sign(w) on weights (each only where its coefficient is above 0), element by element as
-     * dividing and then {@link #addL2} and {@link #addL1} would; returns {@code partial} plus Σ g² over the range in
-     * ascending order ({@link #sumOfSquares}).
+     * dividing and then {@link #addL2} and {@link #addL1} would; then, where {@code lanes} is not null, adds the squares
+     * of the results to its {@link ArrayMath#LANES} lanes from {@code lanesAt} ({@link ArrayMath#addSquares}).
      *
      * @param gradient Modified on [from, to)
      * @param weights  Not modified
+     * @param lanes    null, or Modified
      */
-    public static double averageAndPenalize(double[] gradient, double[] weights, double weightSum, double l2, double l1,
-                                            Topology topology, int from, int to, double partial) {
+    public static void averageAndPenalize(double[] gradient, double[] weights, double weightSum, double l2, double l1,
+                                          Topology topology, int from, int to, double[] lanes, int lanesAt) {
         if (weightSum > 0) {
             for (int i = from; i < to; i++) {
                 gradient[i] /= weightSum;
@@ -193,7 +185,9 @@ public final class GradientTransforms {
                 }
             }
         }
-        return sumOfSquares(gradient, from, to, partial);
+        if (lanes != null) {
+            ArrayMath.addSquares(gradient, from, to, lanes, lanesAt);
+        }
     }
 
     /** True if no element is NaN or infinite ({@link Chunks}: in parallel for large arrays). {@code a}: Not modified. */

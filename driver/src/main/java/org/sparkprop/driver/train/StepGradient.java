@@ -17,6 +17,8 @@ import org.sparkprop.kernels.Topology;
  * left out are +0.0, and sums of squares and the like start at +0.0).
  */
 public final class StepGradient {
+    /** Values summed over all shares at a time: 32 KB of the sum. */
+    private static final int SUM_BLOCK = 4096;
     private final Topology topology;
     /** Σ w·∂L/∂θ of the step, later what the driver made of it. */
     public final double[] values;
@@ -71,7 +73,11 @@ public final class StepGradient {
      * @param shares one per partition, in partition order. Not modified.
      */
     public void sum(StepShare[] shares) {
-        clearHeld();
+        // a dense first share is written over the previous sum, so nothing need be zeroed first
+        boolean overwrite = shares.length > 0 && !shares[0].sparse();
+        if (!overwrite) {
+            clearHeld();
+        }
         boolean sparse = shares.length > 0;
         for (StepShare share : shares) {
             sparse &= share.sparse();
@@ -92,9 +98,17 @@ public final class StepGradient {
         } else {
             allHeld = true;
         }
+        // block by block, so that the sum stays in the core's cache while every share adds to it
         forEachHeld(false, (chunk, from, to) -> {
-            for (StepShare share : shares) {
-                share.addTo(topology, values, from, to);
+            for (int a = from; a < to; a += SUM_BLOCK) {
+                int b = Math.min(to, a + SUM_BLOCK);
+                for (int p = 0; p < shares.length; p++) {
+                    if (p == 0 && overwrite) {
+                        shares[p].writeTo(values, a, b);
+                    } else {
+                        shares[p].addTo(topology, values, a, b);
+                    }
+                }
             }
         });
     }

@@ -1,5 +1,7 @@
 package org.sparkprop.driver.train;
 
+import org.sparkprop.kernels.ArrayMath;
+
 import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Precision;
 import org.sparkprop.kernels.Topology;
@@ -166,7 +168,7 @@ public final class StepShare implements java.io.Serializable {
      */
     void addTo(Topology topology, double[] target, int from, int to) {
         if (columnCount < 0) {
-            add(values, from, target, from, to - from);
+            add(values, from, target, from, to - from, false);
             return;
         }
         int out = topology.size(1);
@@ -181,15 +183,26 @@ public final class StepShare implements java.io.Serializable {
             int lo = Math.max(at, from);
             int hi = Math.min(at + out, to);
             if (lo < hi) {
-                add(values, k * out + (lo - at), target, lo, hi - lo);
+                add(values, k * out + (lo - at), target, lo, hi - lo, false);
             }
         }
         int restAt = topology.biasOffset(0);
         int lo = Math.max(restAt, from);
         int hi = Math.min(topology.parameterCount(), to);
         if (lo < hi) {
-            add(values, columnCount * out + (lo - restAt), target, lo, hi - lo);
+            add(values, columnCount * out + (lo - restAt), target, lo, hi - lo, false);
         }
+    }
+
+    /**
+     * target[i] = +0.0 + this dense share's gradient value i over i in [from, to): what {@link #addTo} gives on a
+     * target of +0.0, written over whatever the target held.
+     */
+    void writeTo(double[] target, int from, int to) {
+        if (columnCount >= 0) {
+            throw new IllegalStateException("a sparse share does not cover the whole gradient");
+        }
+        add(values, from, target, from, to - from, true);
     }
 
     // ---- as bytes ({@link Deposit}, on the per-epoch exchange's RPC channel)
@@ -279,16 +292,11 @@ public final class StepShare implements java.io.Serializable {
         return columnCount;
     }
 
-    private static void add(Object values, int valuesAt, double[] target, int targetAt, int count) {
+    private static void add(Object values, int valuesAt, double[] target, int targetAt, int count, boolean first) {
         if (values instanceof float[] f) {
-            for (int i = 0; i < count; i++) {
-                target[targetAt + i] += f[valuesAt + i];
-            }
+            ArrayMath.sumInto(f, valuesAt, target, targetAt, count, first);
         } else {
-            double[] d = (double[]) values;
-            for (int i = 0; i < count; i++) {
-                target[targetAt + i] += d[valuesAt + i];
-            }
+            ArrayMath.sumInto((double[]) values, valuesAt, target, targetAt, count, first);
         }
     }
 

@@ -17,6 +17,7 @@ import org.sparkprop.driver.data.Schema;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.eval.Metrics;
 import org.sparkprop.driver.optim.GradientTransforms;
+import org.sparkprop.kernels.ArrayMath;
 import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Topology;
 import org.sparkprop.kernels.WeightInit;
@@ -159,7 +160,7 @@ public final class Trainer {
         final RunState state;
         /** Σ w·∂L/∂θ of a step, then the gradient the optimizer gets before clipping: one array for the whole run. */
         final StepGradient gradient;
-        /** Each chunk's Σ g² of the step ({@link Chunks}), for the gradient's norm. */
+        /** Each chunk's Σ g² of the step ({@link Chunks}), in {@link ArrayMath#LANES} lanes, for the gradient's norm. */
         final double[] chunkSquares;
         /** The values {@link #gradient} holds: what the last step can have made non-zero. */
         final Chunks.Cover touched;
@@ -213,7 +214,7 @@ public final class Trainer {
             RunState resumed = store != null && checkpoints.resume() ? store.loadNewest() : null;
             this.state = resumed != null ? resumed : new RunState(firstWeights(initialWeights), config.optimizer().newState(parameters));
             this.gradient = new StepGradient(topology);
-            this.chunkSquares = new double[Chunks.chunkCount(parameters)];
+            this.chunkSquares = new double[Chunks.chunkCount(parameters) * ArrayMath.LANES];
             this.touched = (held, rest) -> gradient.forEachHeld(false, held, rest);
             this.unchanged = Chunks.none(parameters);
             listener.onStart(topology, totalRows, rowsPerPartition.length, stepsPerEpoch);
@@ -320,7 +321,7 @@ public final class Trainer {
             double[] w = state.weights;
             java.util.Arrays.fill(chunkSquares, 0);
             gradient.forEachHeld(penalties, (chunk, from, to) ->
-                    chunkSquares[chunk] = GradientTransforms.averageAndPenalize(g, w, weightSum, l2, l1, topology, from, to, chunkSquares[chunk]));
+                    GradientTransforms.averageAndPenalize(g, w, weightSum, l2, l1, topology, from, to, chunkSquares, chunk * ArrayMath.LANES));
             if (penalties) {
                 gradient.holdAll();
             }

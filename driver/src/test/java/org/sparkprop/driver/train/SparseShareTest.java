@@ -216,6 +216,55 @@ class SparseShareTest {
         }
     }
 
+    /**
+     * A sum is the shares' values added from +0.0 in partition order, whatever the previous sums and the driver left
+     * in the array: shares dense and sparse in every mix, step after step, with NaN written everywhere between steps
+     * (as the update writes its own values there). A dense first share is written over the array instead of added to
+     * zeros, so this fails if a value of the previous step survives or if −0.0 + −0.0 is not +0.0 there.
+     */
+    @Test
+    void eachSumStartsFromZeroWhateverThePreviousStepLeftAndWhicheverFormTheSharesTake() {
+        Topology topology = Topology.of(new int[] {5_000, 4, 3}, Activation.RELU, Activation.SOFTMAX, org.sparkprop.kernels.Loss.SOFTMAX_CROSS_ENTROPY);
+        @SuppressWarnings("unchecked")
+        Network<Object> network = (Network<Object>) Network.create(topology, Precision.FLOAT);
+        SplittableRandom random = new SplittableRandom(8);
+        StepGradient sum = new StepGradient(topology);
+        boolean[][] forms = {{false, false, false}, {true, true, true}, {false, true, true}, {true, false, false}, {false, false, true},
+                {true, true, false}, {false, false, false}};
+        for (boolean[] sparse : forms) {
+            StepShare[] shares = new StepShare[sparse.length];
+            double[] expected = new double[topology.parameterCount()];
+            for (int p = 0; p < shares.length; p++) {
+                float[] gradient = new float[topology.parameterCount()];
+                int[] columns = random.ints(20 + random.nextInt(40), 0, topology.inputs()).distinct().sorted().toArray();
+                for (int c : columns) {
+                    for (int o = 0; o < 4; o++) {
+                        gradient[c * 4 + o] = random.nextInt(3) == 0 ? -0.0f : (float) random.nextGaussian();
+                    }
+                }
+                for (int i = topology.biasOffset(0); i < gradient.length; i++) {
+                    gradient[i] = random.nextInt(3) == 0 ? -0.0f : (float) random.nextGaussian();
+                }
+                for (int i = 0; i < gradient.length; i++) {
+                    expected[i] += gradient[i];
+                }
+                shares[p] = new StepShare();
+                if (sparse[p]) {
+                    shares[p].takeSparse(network, gradient, columns, columns.length);
+                } else {
+                    System.arraycopy(gradient, 0, (float[]) shares[p].denseGradient(network), 0, gradient.length);
+                }
+            }
+            sum.sum(shares);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(sum.values[i]),
+                        java.util.Arrays.toString(sparse) + " at " + i + ": " + expected[i] + " against " + sum.values[i]);
+            }
+            java.util.Arrays.fill(sum.values, Double.NaN);
+            sum.holdAll();
+        }
+    }
+
     /** forEachHeld's held ranges and the rest cover every value once, in order within a chunk; the rest are +0.0. */
     private static void assertHeldAndRestTileTheGradient(StepGradient sum) {
         double[] v = sum.values;
