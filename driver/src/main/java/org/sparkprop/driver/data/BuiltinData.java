@@ -76,7 +76,7 @@ public final class BuiltinData {
 
     private static Dataset dataset(JavaSparkContext sc, InputSpec in, Schema schema, JavaRDD<Block> blocks, boolean sparse) {
         DataReader.Cached cached = DataReader.cacheAndCount(sc, blocks, "generate " + in.path());
-        return new Dataset(schema, blocks, cached.rows(), 0, sparse, cached.bytes());
+        return new Dataset(schema, blocks, cached.rows(), 0, sparse, cached.bytes(), cached.partitions());
     }
 
     private static List<Integer> range(int n) {

@@ -13,8 +13,11 @@ import org.apache.spark.api.java.JavaRDD;
  * @param badRows malformed rows skipped while reading (see {@link BadRowPolicy}), not among {@code rows}
  * @param sparse  whether the blocks are in sparse form ({@link Storage})
  * @param cachedBytes about the bytes the cached blocks take (Σ {@link Block#bytes()}), or -1 when not known
+ * @param partitions  each partition's figures, from the job that cached the blocks, or null when not known (a trainer
+ *                    then runs a job for them)
  */
-public record Dataset(Schema schema, JavaRDD<Block> blocks, long rows, long badRows, boolean sparse, long cachedBytes) {
+public record Dataset(Schema schema, JavaRDD<Block> blocks, long rows, long badRows, boolean sparse, long cachedBytes,
+                      PartitionFigures[] partitions) {
 
     public Dataset {
         Objects.requireNonNull(schema, "schema");
@@ -29,7 +32,7 @@ public record Dataset(Schema schema, JavaRDD<Block> blocks, long rows, long badR
 
     /** Dense rows of unknown cached size. */
     public Dataset(Schema schema, JavaRDD<Block> blocks, long rows, long badRows) {
-        this(schema, blocks, rows, badRows, false, -1);
+        this(schema, blocks, rows, badRows, false, -1, null);
     }
 
     /** Dense rows with none skipped. */

@@ -135,7 +135,7 @@ public final class FrameReader {
                 validation = ordered(sc, parts.map(p -> p.validation), schema, true, validationRows, sparse,
                         "pack the DataFrame's validation rows");
             }
-            return new TrainingData(new Dataset(schema, train, trainRows, 0, sparse, cached.bytes()), validation);
+            return new TrainingData(new Dataset(schema, train, trainRows, 0, sparse, cached.bytes(), cached.partitions()), validation);
         } finally {
             parts.unpersist(false);
         }
@@ -181,7 +181,7 @@ public final class FrameReader {
         JavaRDD<Block> blocks = files.map(file -> DataReader.inOrder(file, numFeatures, targetWidth, classes, sparse));
         DataReader.Cached cached = DataReader.cacheAndCount(sc, blocks, description);
         cached.check(rows);
-        return new Dataset(schema, blocks, rows, 0, sparse, cached.bytes());
+        return new Dataset(schema, blocks, rows, 0, sparse, cached.bytes(), cached.partitions());
     }
 
     /** One {@link FramePart} per DataFrame partition, in partition order. */

@@ -13,6 +13,7 @@ import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.driver.data.LabelKind;
+import org.sparkprop.driver.data.PartitionFigures;
 import org.sparkprop.driver.data.Schema;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.eval.Metrics;
@@ -189,18 +190,18 @@ public final class Trainer {
             // The weights, the gradient sum, Adam's two moments and the best weights kept for early stopping, in double.
             MemoryCheck.checkDriver(parameters, 5, topology.toString());
 
-            double[][] sizes = rowsAndWeights(train);
-            int[] rowsPerPartition = Arrays.stream(sizes).mapToInt(size -> (int) size[0]).toArray();
+            PartitionFigures[] sizes = partitionFigures(train);
+            int[] rowsPerPartition = Arrays.stream(sizes).mapToInt(size -> (int) size.rows()).toArray();
             long totalRows = Arrays.stream(rowsPerPartition).asLongStream().sum();
             if (totalRows == 0) {
                 throw new UserException("the training data have no rows");
             }
-            if (Arrays.stream(sizes).allMatch(size -> size[1] == 0)) {
+            if (Arrays.stream(sizes).allMatch(size -> size.weightSum() == 0)) {
                 throw new UserException("every row of the training data has weight 0; at least one row needs a weight above 0");
             }
             this.sparseInput = !train.sparse() ? null : new StepExchange.SparseInput(
-                    Arrays.stream(sizes).mapToDouble(size -> size[2]).sum() / totalRows * Math.min(config.batchSize(), totalRows),
-                    (int) Arrays.stream(sizes).mapToDouble(size -> size[3]).max().orElse(0));
+                    Arrays.stream(sizes).mapToDouble(PartitionFigures::nonZeros).sum() / totalRows * Math.min(config.batchSize(), totalRows),
+                    Arrays.stream(sizes).mapToInt(PartitionFigures::mostNonZerosInARow).max().orElse(0));
             this.plan = BatchPlan.of(rowsPerPartition, config.batchSize());
             this.stepsPerEpoch = plan.steps();
             this.totalSteps = (long) stepsPerEpoch * config.epochs();
@@ -432,37 +433,16 @@ public final class Trainer {
         }
     }
 
-    /** {rows, Σ row weights, sparse non-zeros, most in a row} of each partition's blocks; also the job that puts the blocks into the cache. */
-    private double[][] rowsAndWeights(Dataset data) {
-        return SparkJobs.runOnPartitions(sc, data.blocks(), new BlockRowsAndWeight(), double[].class, "train: cache data");
-    }
-
     /**
-     * {rows, Σ row weights, non-zeros of sparse blocks, the most non-zeros in one of their rows} of the partition's
-     * blocks, as doubles; Σ weights is the row count without weights.
+     * Each partition's figures: those the job that cached the data computed where it did (data read by sparkprop), else
+     * from a job of their own, which also puts the blocks into the cache.
      */
-    static final class BlockRowsAndWeight implements SparkJobs.PartitionFunction<Block, double[]> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public double[] apply(TaskContext context, Iterator<Block> blocks) {
-            double rows = 0;
-            double weight = 0;
-            double nonZeros = 0;
-            int mostInARow = 0;
-            while (blocks.hasNext()) {
-                Block block = blocks.next();
-                rows += block.rows;
-                weight += block.weightSum(0, block.rows);
-                if (block.sparse != null) {
-                    nonZeros += block.sparse.nonZeros();
-                    for (int r = 0; r < block.rows; r++) {
-                        mostInARow = Math.max(mostInARow, block.sparse.rowEnd(r) - block.sparse.rowStart(r));
-                    }
-                }
-            }
-            return new double[] {rows, weight, nonZeros, mostInARow};
+    private PartitionFigures[] partitionFigures(Dataset data) {
+        if (data.partitions() != null) {
+            return data.partitions();
         }
+        double[][] sent = SparkJobs.runOnPartitions(sc, data.blocks(), new PartitionFigures.Of(), double[].class, "train: cache data");
+        return Arrays.stream(sent).map(PartitionFigures::of).toArray(PartitionFigures[]::new);
     }
 
     /** Rows of the partition's blocks. */

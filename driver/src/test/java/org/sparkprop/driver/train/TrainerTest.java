@@ -10,12 +10,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.driver.TestBlocks;
 import org.sparkprop.driver.TestSpark;
 import org.sparkprop.driver.UserException;
+import org.sparkprop.driver.data.DataFormat;
+import org.sparkprop.driver.data.DataReader;
 import org.sparkprop.driver.data.Dataset;
+import org.sparkprop.driver.data.InputSpec;
 import org.sparkprop.driver.data.LabelKind;
+import org.sparkprop.driver.data.PartitionFigures;
 import org.sparkprop.driver.data.Schema;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.optim.OptimizerKind;
@@ -162,6 +168,45 @@ class TrainerTest {
         assertEquals(3, first.history().size());
         assertEquals(3L * 19, first.steps(), "ceil(300 / 16) = 19 steps per epoch");
         data.unpersist();
+    }
+
+    /**
+     * A run on data read by sparkprop takes its partitions' rows and weights from the job that cached the data and
+     * starts with its first step; on data whose figures are not known it runs a job for them first. The weights are
+     * the same to the bit.
+     */
+    @Test
+    void aRunOnDataReadBySparkpropRunsNoJobOfItsOwnBeforeItsFirstStep() throws Exception {
+        JavaSparkContext sc = TestSpark.context();
+        Dataset read = DataReader.readForTraining(sc, InputSpec.of("builtin:iris", DataFormat.CSV), LabelKind.CLASSES, null, 2);
+        Dataset unknown = new Dataset(read.schema(), read.blocks(), read.rows(), read.badRows());
+        assertEquals(2, read.partitions().length);
+        assertEquals(read.rows(), Arrays.stream(read.partitions()).mapToLong(PartitionFigures::rows).sum());
+        TrainConfig.Builder b = base();
+        b.epochs = 2;
+        b.batchSize = 16;
+        List<String> jobs = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        SparkListener listener = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart start) {
+                jobs.add(String.valueOf(start.properties().getProperty("spark.job.description")));
+            }
+        };
+        sc.sc().addSparkListener(listener);
+        try {
+            TrainResult fromRead = new Trainer(sc, b.build()).train(read, null, TrainListener.SILENT);
+            sc.sc().listenerBus().waitUntilEmpty(60_000);
+            List<String> readJobs = List.copyOf(jobs);
+            jobs.clear();
+            TrainResult fromUnknown = new Trainer(sc, b.build()).train(unknown, null, TrainListener.SILENT);
+            sc.sc().listenerBus().waitUntilEmpty(60_000);
+            assertFalse(readJobs.contains("train: cache data"), "jobs of the run on read data: " + readJobs);
+            assertTrue(jobs.contains("train: cache data"), "jobs of the run on data of unknown figures: " + jobs);
+            assertArrayEquals(fromRead.weights(), fromUnknown.weights());
+        } finally {
+            sc.sc().removeSparkListener(listener);
+            read.unpersist();
+        }
     }
 
     @Test
