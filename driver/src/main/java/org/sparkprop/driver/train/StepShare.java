@@ -1,7 +1,6 @@
 package org.sparkprop.driver.train;
 
 import org.sparkprop.kernels.ArrayMath;
-
 import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Precision;
 import org.sparkprop.kernels.Topology;
