@@ -33,6 +33,7 @@ import org.sparkprop.driver.data.DataReader;
 import org.sparkprop.driver.data.Dataset;
 import org.sparkprop.driver.data.InputSpec;
 import org.sparkprop.driver.data.LabelKind;
+import org.sparkprop.driver.data.PartitionFigures;
 import org.sparkprop.driver.data.Storage;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.eval.Metrics;
@@ -440,8 +441,7 @@ final class BenchCommand implements Main.Command {
     // ---- 3. step overhead ----
 
     private static ObjectNode stepSection(Settings settings, JavaSparkContext sc, Dataset train, Table table) {
-        Integer[] counts = SparkJobs.runOnPartitions(sc, train.blocks(), new org.sparkprop.driver.train.Trainer.BlockRows(), Integer.class, "bench: rows per partition");
-        int[] rowsPerPartition = Arrays.stream(counts).mapToInt(Integer::intValue).toArray();
+        int[] rowsPerPartition = Arrays.stream(PartitionFigures.of(sc, train, "bench: rows per partition")).mapToInt(f -> (int) f.rows()).toArray();
         BatchPlan plan = BatchPlan.of(rowsPerPartition, STEP_BATCH);
         int[] sizes = settings.stepNetwork();
         Topology topology = Topology.of(sizes, Activation.RELU, Activation.SOFTMAX, Loss.SOFTMAX_CROSS_ENTROPY);

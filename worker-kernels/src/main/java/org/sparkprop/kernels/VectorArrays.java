@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The vectors are of the shape {@link VectorMath} uses, one float vector to two double vectors: a second vector
  * class of a type in the JVM (a float vector of half the size, say) gives the Vector API's shared methods a second
  * receiver type, after which C2 left VectorMath's activations boxing their vectors (AllocationTest and
- * VectorMathTest caught it).
+ * VectorMathTest caught it). The first share's write and the others' addition are two methods, not one with a flag,
+ * for the same reason as {@link #STEP}'s: each method's profile then has every branch it compiles taken.
  */
 final class VectorArrays {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;

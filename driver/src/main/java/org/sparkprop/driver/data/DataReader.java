@@ -435,14 +435,13 @@ public final class DataReader {
     static Cached cacheAndCount(JavaSparkContext sc, JavaRDD<Block> blocks, String description) {
         blocks.persist(StorageLevel.MEMORY_ONLY());
         try {
-            double[][] sent = run(sc, description, () -> SparkJobs.runOnPartitions(sc, blocks, new PartitionFigures.Of(), double[].class, description));
-            PartitionFigures[] partitions = new PartitionFigures[sent.length];
+            PartitionFigures[] partitions = PartitionFigures.of(
+                    run(sc, description, () -> SparkJobs.runOnPartitions(sc, blocks, new PartitionFigures.Of(), double[].class, description)));
             long rows = 0;
             long bytes = 0;
-            for (int p = 0; p < sent.length; p++) {
-                partitions[p] = PartitionFigures.of(sent[p]);
-                rows += partitions[p].rows();
-                bytes += partitions[p].bytes();
+            for (PartitionFigures figures : partitions) {
+                rows += figures.rows();
+                bytes += figures.bytes();
             }
             return new Cached(rows, bytes, partitions);
         } catch (RuntimeException e) {

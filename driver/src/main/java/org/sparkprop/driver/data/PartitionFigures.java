@@ -1,6 +1,7 @@
 package org.sparkprop.driver.data;
 
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.SparkJobs;
 import scala.collection.Iterator;
 
@@ -44,8 +45,25 @@ public record PartitionFigures(long rows, long bytes, double weightSum, long non
         }
     }
 
-    /** What {@link Of} sent. */
-    public static PartitionFigures of(double[] sent) {
-        return new PartitionFigures((long) sent[0], (long) sent[1], sent[2], (long) sent[3], (int) sent[4]);
+    /**
+     * {@code data}'s figures, partition by partition: those the job that cached it computed, where it did (data read
+     * by sparkprop); else from a job of their own, labelled {@code description}, which also puts the blocks into the
+     * cache.
+     */
+    public static PartitionFigures[] of(JavaSparkContext sc, Dataset data, String description) {
+        if (data.partitions() != null) {
+            return data.partitions();
+        }
+        return of(SparkJobs.runOnPartitions(sc, data.blocks(), new Of(), double[].class, description));
+    }
+
+    /** What {@link Of} sent, partition by partition. */
+    static PartitionFigures[] of(double[][] sent) {
+        PartitionFigures[] figures = new PartitionFigures[sent.length];
+        for (int p = 0; p < sent.length; p++) {
+            double[] s = sent[p];
+            figures[p] = new PartitionFigures((long) s[0], (long) s[1], s[2], (long) s[3], (int) s[4]);
+        }
+        return figures;
     }
 }

@@ -3,12 +3,10 @@ package org.sparkprop.driver.train;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.Chunks;
 import org.sparkprop.driver.MemoryCheck;
-import org.sparkprop.driver.SparkJobs;
 import org.sparkprop.driver.UserException;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.Dataset;
@@ -22,7 +20,6 @@ import org.sparkprop.kernels.ArrayMath;
 import org.sparkprop.kernels.Network;
 import org.sparkprop.kernels.Topology;
 import org.sparkprop.kernels.WeightInit;
-import scala.collection.Iterator;
 
 /**
  * The step loop of docs/architecture.md, 'One training step'. Per step ({@link StepJob}): broadcast the weights in the compute type (in local
@@ -190,18 +187,19 @@ public final class Trainer {
             // The weights, the gradient sum, Adam's two moments and the best weights kept for early stopping, in double.
             MemoryCheck.checkDriver(parameters, 5, topology.toString());
 
-            PartitionFigures[] sizes = partitionFigures(train);
-            int[] rowsPerPartition = Arrays.stream(sizes).mapToInt(size -> (int) size.rows()).toArray();
+            // what the job that cached the data counted, or a job of its own (which caches them) where it did not
+            PartitionFigures[] figures = PartitionFigures.of(sc, train, "train: cache data");
+            int[] rowsPerPartition = Arrays.stream(figures).mapToInt(f -> (int) f.rows()).toArray();
             long totalRows = Arrays.stream(rowsPerPartition).asLongStream().sum();
             if (totalRows == 0) {
                 throw new UserException("the training data have no rows");
             }
-            if (Arrays.stream(sizes).allMatch(size -> size.weightSum() == 0)) {
+            if (Arrays.stream(figures).allMatch(f -> f.weightSum() == 0)) {
                 throw new UserException("every row of the training data has weight 0; at least one row needs a weight above 0");
             }
             this.sparseInput = !train.sparse() ? null : new StepExchange.SparseInput(
-                    Arrays.stream(sizes).mapToDouble(PartitionFigures::nonZeros).sum() / totalRows * Math.min(config.batchSize(), totalRows),
-                    Arrays.stream(sizes).mapToInt(PartitionFigures::mostNonZerosInARow).max().orElse(0));
+                    Arrays.stream(figures).mapToDouble(PartitionFigures::nonZeros).sum() / totalRows * Math.min(config.batchSize(), totalRows),
+                    Arrays.stream(figures).mapToInt(PartitionFigures::mostNonZerosInARow).max().orElse(0));
             this.plan = BatchPlan.of(rowsPerPartition, config.batchSize());
             this.stepsPerEpoch = plan.steps();
             this.totalSteps = (long) stepsPerEpoch * config.epochs();
@@ -430,32 +428,6 @@ public final class Trainer {
                               int[] starts, int[] ends, boolean inMemory, String description, double[] gradientSum) {
         try (StepJob steps = StepJob.open(sc, blocks, network, config.seed(), config.dropout(), maxRows, inMemory)) {
             return steps.run(weights, null, epoch, starts, ends, description, new StepGradient(network.topology(), gradientSum));
-        }
-    }
-
-    /**
-     * Each partition's figures: those the job that cached the data computed where it did (data read by sparkprop), else
-     * from a job of their own, which also puts the blocks into the cache.
-     */
-    private PartitionFigures[] partitionFigures(Dataset data) {
-        if (data.partitions() != null) {
-            return data.partitions();
-        }
-        double[][] sent = SparkJobs.runOnPartitions(sc, data.blocks(), new PartitionFigures.Of(), double[].class, "train: cache data");
-        return Arrays.stream(sent).map(PartitionFigures::of).toArray(PartitionFigures[]::new);
-    }
-
-    /** Rows of the partition's blocks. */
-    public static final class BlockRows implements SparkJobs.PartitionFunction<Block, Integer> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public Integer apply(TaskContext context, Iterator<Block> blocks) {
-            int rows = 0;
-            while (blocks.hasNext()) {
-                rows += blocks.next().rows;
-            }
-            return rows;
         }
     }
 }
