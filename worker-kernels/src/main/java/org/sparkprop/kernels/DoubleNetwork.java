@@ -11,6 +11,10 @@ import java.util.Objects;
  */
 final class DoubleNetwork extends DenseNetwork<double[]> {
     private static final double LEAKY_SLOPE = Activation.LEAKY_SLOPE;
+    /** The ReLU family's kernels on the Vector API once warm (ElementMath has sigmoid's and tanh's). */
+    private static final VectorGate LEAKY_RELU = new VectorGate(VectorGate.RELU_ELEMENTS);
+    private static final VectorGate RELU_BACKWARD = new VectorGate(VectorGate.RELU_ELEMENTS);
+    private static final VectorGate LEAKY_RELU_BACKWARD = new VectorGate(VectorGate.RELU_ELEMENTS);
 
     DoubleNetwork(Topology topology, BLAS blas) {
         super(topology, Precision.DOUBLE, blas);
@@ -107,7 +111,7 @@ final class DoubleNetwork extends DenseNetwork<double[]> {
                 }
             }
             case LEAKY_RELU -> {
-                if (ElementMath.VECTOR) {
+                if (LEAKY_RELU.vector(n)) {
                     VectorMath.leakyRelu(z, a, n, LEAKY_SLOPE);
                 } else {
                     for (int i = 0; i < n; i++) {
@@ -148,7 +152,7 @@ final class DoubleNetwork extends DenseNetwork<double[]> {
             case IDENTITY -> {
             }
             case RELU -> {
-                if (ElementMath.VECTOR) {
+                if (RELU_BACKWARD.vector(n)) {
                     VectorMath.reluBackward(a, delta, n);
                 } else {
                     for (int i = 0; i < n; i++) {
@@ -157,7 +161,7 @@ final class DoubleNetwork extends DenseNetwork<double[]> {
                 }
             }
             case LEAKY_RELU -> {
-                if (ElementMath.VECTOR) {
+                if (LEAKY_RELU_BACKWARD.vector(n)) {
                     VectorMath.leakyReluBackward(a, delta, n, LEAKY_SLOPE);
                 } else {
                     for (int i = 0; i < n; i++) {

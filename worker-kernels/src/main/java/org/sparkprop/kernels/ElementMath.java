@@ -16,10 +16,12 @@ import java.util.Set;
  *       {@code sparkprop} script and the build's tests pass);</li>
  *   <li>it runs on x86-64, the one architecture whose vector code we have measured (elsewhere the Vector API may
  *       run lane by lane, slower than the scalar loops);</li>
- *   <li>the system property {@value #CHOICE_PROPERTY} is not {@code false}.</li>
+ *   <li>the system property {@value #CHOICE_PROPERTY} is not {@code false};</li>
+ *   <li>and the activation has computed enough elements on the scalar loops to have paid for the Vector API's
+ *       warm-up ({@link VectorGate}), or the property is {@code eager}.</li>
  * </ul>
- * Otherwise the scalar loops run. The choice depends only on the JVM and its flags, never on timing, so executors
- * set up alike compute alike; {@link #description()} names it for the run's log.
+ * Otherwise the scalar loops run. The choice depends only on the JVM, its flags and the elements computed, never on
+ * timing; {@link #description()} names it for the run's log. The bits are the same either way (below).
  *
  * <h2>Same bits, compiled or not</h2>
  * Sigmoid and tanh are computed here from additions, multiplications, one division, comparisons and bit
@@ -51,8 +53,14 @@ public final class ElementMath {
     public static final String CHOICE_PROPERTY = "sparkprop.vectorMath";
     private static final String MODULE = "jdk.incubator.vector";
 
-    /** True: sigmoid and tanh go through {@link VectorMath}. */
+    /** True: the activations may go through {@link VectorMath}, each once its {@link VectorGate} opens. */
     static final boolean VECTOR;
+    /** True: the gates are open from the first call ({@code -Dsparkprop.vectorMath=eager}). */
+    static final boolean EAGER;
+    private static final VectorGate SIGMOID_FLOAT;
+    private static final VectorGate SIGMOID_DOUBLE;
+    private static final VectorGate TANH_FLOAT;
+    private static final VectorGate TANH_DOUBLE;
     private static final String DESCRIPTION;
 
     // The exponential's constants, float then double; VectorMath uses these same ones.
@@ -102,9 +110,26 @@ public final class ElementMath {
     static final double D_TANH_CAP = 20;
 
     static {
-        String why = whyNotVector();
+        String choice = System.getProperty(CHOICE_PROPERTY, "true").trim().toLowerCase(Locale.ROOT);
+        if (!Set.of("true", "false", "eager").contains(choice)) {
+            throw new IllegalArgumentException("-D" + CHOICE_PROPERTY + " must be true, false or eager, got '" + choice + "'");
+        }
+        String why = whyNotVector(choice);
         VECTOR = why == null;
-        DESCRIPTION = VECTOR ? "Vector API (" + MODULE + ", " + VectorMath.floatLanes() + " float lanes)" : "scalar Java, the same bits: " + why;
+        EAGER = VECTOR && choice.equals("eager");
+        if (!VECTOR) {
+            DESCRIPTION = "scalar Java, the same bits: " + why;
+        } else {
+            String api = "Vector API (" + MODULE + ", " + VectorMath.floatLanes() + " float lanes)";
+            DESCRIPTION = EAGER ? api + " from the first call, chosen by -D" + CHOICE_PROPERTY + "=eager"
+                    : "scalar Java, then the " + api + " once each activation has computed 2^"
+                    + Long.numberOfTrailingZeros(VectorGate.EXPONENTIAL_ELEMENTS) + " elements (sigmoid, tanh) or 2^"
+                    + Long.numberOfTrailingZeros(VectorGate.RELU_ELEMENTS) + " (ReLU's backward pass, leaky ReLU)";
+        }
+        SIGMOID_FLOAT = new VectorGate(VectorGate.EXPONENTIAL_ELEMENTS);
+        SIGMOID_DOUBLE = new VectorGate(VectorGate.EXPONENTIAL_ELEMENTS);
+        TANH_FLOAT = new VectorGate(VectorGate.EXPONENTIAL_ELEMENTS);
+        TANH_DOUBLE = new VectorGate(VectorGate.EXPONENTIAL_ELEMENTS);
     }
 
     private ElementMath() {
@@ -117,7 +142,7 @@ public final class ElementMath {
 
     /** a[i] = 1 / (1 + e^−z[i]) for i in [0, n); the same bits on the Vector API and off it. */
     static void sigmoid(float[] z, float[] a, int n) {
-        if (VECTOR) {
+        if (SIGMOID_FLOAT.vector(n)) {
             VectorMath.sigmoid(z, a, n);
         } else {
             for (int i = 0; i < n; i++) {
@@ -128,7 +153,7 @@ public final class ElementMath {
 
     /** a[i] = 1 / (1 + e^−z[i]) for i in [0, n); the same bits on the Vector API and off it. */
     static void sigmoid(double[] z, double[] a, int n) {
-        if (VECTOR) {
+        if (SIGMOID_DOUBLE.vector(n)) {
             VectorMath.sigmoid(z, a, n);
         } else {
             for (int i = 0; i < n; i++) {
@@ -139,7 +164,7 @@ public final class ElementMath {
 
     /** a[i] = tanh(z[i]) for i in [0, n); the same bits on the Vector API and off it. */
     static void tanh(float[] z, float[] a, int n) {
-        if (VECTOR) {
+        if (TANH_FLOAT.vector(n)) {
             VectorMath.tanh(z, a, n);
         } else {
             for (int i = 0; i < n; i++) {
@@ -150,7 +175,7 @@ public final class ElementMath {
 
     /** a[i] = tanh(z[i]) for i in [0, n); the same bits on the Vector API and off it. */
     static void tanh(double[] z, double[] a, int n) {
-        if (VECTOR) {
+        if (TANH_DOUBLE.vector(n)) {
             VectorMath.tanh(z, a, n);
         } else {
             for (int i = 0; i < n; i++) {
@@ -220,13 +245,9 @@ public final class ElementMath {
     }
 
     /** Null where the Vector API should run, else the reason it does not. */
-    private static String whyNotVector() {
-        String choice = System.getProperty(CHOICE_PROPERTY, "true").trim().toLowerCase(Locale.ROOT);
+    private static String whyNotVector(String choice) {
         if (choice.equals("false")) {
             return "chosen by -D" + CHOICE_PROPERTY + "=false";
-        }
-        if (!choice.equals("true")) {
-            throw new IllegalArgumentException("-D" + CHOICE_PROPERTY + " must be true or false, got '" + choice + "'");
         }
         if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
             return MODULE + " is not in this JVM (java --add-modules=" + MODULE + " adds it)";

@@ -11,6 +11,10 @@ import java.util.Objects;
  */
 final class FloatNetwork extends DenseNetwork<float[]> {
     private static final float LEAKY_SLOPE = (float) Activation.LEAKY_SLOPE;
+    /** The ReLU family's kernels on the Vector API once warm (ElementMath has sigmoid's and tanh's). */
+    private static final VectorGate LEAKY_RELU = new VectorGate(VectorGate.RELU_ELEMENTS);
+    private static final VectorGate RELU_BACKWARD = new VectorGate(VectorGate.RELU_ELEMENTS);
+    private static final VectorGate LEAKY_RELU_BACKWARD = new VectorGate(VectorGate.RELU_ELEMENTS);
 
     FloatNetwork(Topology topology, BLAS blas) {
         super(topology, Precision.FLOAT, blas);
@@ -105,7 +109,7 @@ final class FloatNetwork extends DenseNetwork<float[]> {
                 }
             }
             case LEAKY_RELU -> {
-                if (ElementMath.VECTOR) {
+                if (LEAKY_RELU.vector(n)) {
                     VectorMath.leakyRelu(z, a, n, LEAKY_SLOPE);
                 } else {
                     for (int i = 0; i < n; i++) {
@@ -146,7 +150,7 @@ final class FloatNetwork extends DenseNetwork<float[]> {
             case IDENTITY -> {
             }
             case RELU -> {
-                if (ElementMath.VECTOR) {
+                if (RELU_BACKWARD.vector(n)) {
                     VectorMath.reluBackward(a, delta, n);
                 } else {
                     for (int i = 0; i < n; i++) {
@@ -155,7 +159,7 @@ final class FloatNetwork extends DenseNetwork<float[]> {
                 }
             }
             case LEAKY_RELU -> {
-                if (ElementMath.VECTOR) {
+                if (LEAKY_RELU_BACKWARD.vector(n)) {
                     VectorMath.leakyReluBackward(a, delta, n, LEAKY_SLOPE);
                 } else {
                     for (int i = 0; i < n; i++) {

@@ -30,7 +30,8 @@ class VectorMathTest {
     void theVectorApiRunsInTheseTests() {
         // so that every other kernel test here exercises it; the surefire JVM has --add-modules=jdk.incubator.vector
         assertTrue(ElementMath.VECTOR, ElementMath.description());
-        assertTrue(ElementMath.description().matches("Vector API \\(jdk\\.incubator\\.vector, \\d+ float lanes\\)"), ElementMath.description());
+        assertTrue(ElementMath.description().matches("Vector API \\(jdk\\.incubator\\.vector, \\d+ float lanes\\) from the first call, "
+                + "chosen by -Dsparkprop.vectorMath=eager"), ElementMath.description());
     }
 
     @Test
@@ -83,7 +84,8 @@ class VectorMathTest {
         warmUntilCompiled();
         List<String> compiled = Activations.lines(zf, zd, true);
         for (String mode : List.of("-Xint", "-XX:TieredStopAtLevel=1")) {
-            List<String> child = inNewJvm(true, mode, Activations.class);
+            // eager, as in this JVM: the child's description must be this one's
+            List<String> child = inNewJvm(true, List.of(mode, "-D" + ElementMath.CHOICE_PROPERTY + "=eager"), Activations.class);
             assertEquals(ElementMath.description(), child.get(0), mode);
             assertEquals(compiled.size(), child.size() - 1, mode + ": lines after the description");
             for (int k = 0; k < compiled.size(); k++) {
@@ -194,7 +196,17 @@ class VectorMathTest {
     @Test
     void anUnknownChoiceIsRefusedNamingTheProperty() throws Exception {
         List<String> child = inNewJvm(true, "-D" + ElementMath.CHOICE_PROPERTY + "=fast");
-        assertEquals("-Dsparkprop.vectorMath must be true or false, got 'fast'", child.get(0));
+        assertEquals("-Dsparkprop.vectorMath must be true, false or eager, got 'fast'", child.get(0));
+    }
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
+    void byDefaultAJvmStartsOnTheScalarLoopsWithTheSameResults() throws Exception {
+        List<String> child = inNewJvm(true, null);
+        assertTrue(child.get(0).matches("scalar Java, then the Vector API \\(jdk\\.incubator\\.vector, \\d+ float lanes\\) once each "
+                + "activation has computed 2\\^25 elements \\(sigmoid, tanh\\) or 2\\^28 \\(ReLU's backward pass, leaky ReLU\\)"), child.get(0));
+        // the child's few elements run on the scalar loops, this JVM's on the Vector API: the same bits
+        assertEquals(PrintGradients.lines(), child.subList(1, child.size()));
     }
 
     /** The child's gradients (after its description line) against this JVM's, activation by activation. */
@@ -310,19 +322,17 @@ class VectorMathTest {
 
     /** The lines {@link PrintGradients} prints in a new JVM, with or without the module, and with {@code option}. */
     private static List<String> inNewJvm(boolean module, String option) throws IOException, InterruptedException {
-        return inNewJvm(module, option, PrintGradients.class);
+        return inNewJvm(module, option == null ? List.of() : List.of(option), PrintGradients.class);
     }
 
-    /** The lines {@code main} prints in a new JVM, with or without the module, and with {@code option}. */
-    private static List<String> inNewJvm(boolean module, String option, Class<?> main) throws IOException, InterruptedException {
-        List<String> options = new ArrayList<>();
+    /** The lines {@code main} prints in a new JVM, with or without the module, and with {@code options}. */
+    private static List<String> inNewJvm(boolean module, List<String> options, Class<?> main) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>();
         if (module) {
-            options.add("--add-modules=jdk.incubator.vector");
+            all.add("--add-modules=jdk.incubator.vector");
         }
-        if (option != null) {
-            options.add(option);
-        }
-        return ChildJvm.outputLines(options, main);
+        all.addAll(options);
+        return ChildJvm.outputLines(all, main);
     }
 
     /**
