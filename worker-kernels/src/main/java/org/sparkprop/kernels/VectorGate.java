@@ -22,9 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
 final class VectorGate {
     /**
      * Sigmoid and tanh: the scalar loops take 4.4 to 7.5 ns an element where the Vector API takes 0.6 (float; 8.5
-     * against 1.6 in double), so 2^25 elements lose about 0.2 s, the warm-up's cost where the API is loaded already.
+     * against 1.6 in double), so 2^26 elements lose about 0.45 s: what the float sigmoid's warm-up cost in a JVM
+     * whose other kernels had loaded the API already (0.46 s in {@code bench}'s end-to-end section), and less than in
+     * a fresh JVM.
      */
-    static final long EXPONENTIAL_ELEMENTS = 1L << 25;
+    static final long EXPONENTIAL_ELEMENTS = 1L << 26;
     /** The ReLU family's backward pass and leaky ReLU: the scalar loops lose 0.9 ns an element, so 2^28 lose 0.25 s. */
     static final long RELU_ELEMENTS = 1L << 28;
 

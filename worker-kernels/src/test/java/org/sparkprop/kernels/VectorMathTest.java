@@ -204,7 +204,7 @@ class VectorMathTest {
     void byDefaultAJvmStartsOnTheScalarLoopsWithTheSameResults() throws Exception {
         List<String> child = inNewJvm(true, null);
         assertTrue(child.get(0).matches("scalar Java, then the Vector API \\(jdk\\.incubator\\.vector, \\d+ float lanes\\) once each "
-                + "activation has computed 2\\^25 elements \\(sigmoid, tanh\\) or 2\\^28 \\(ReLU's backward pass, leaky ReLU\\)"), child.get(0));
+                + "activation has computed 2\\^26 elements \\(sigmoid, tanh\\) or 2\\^28 \\(ReLU's backward pass, leaky ReLU\\)"), child.get(0));
         // the child's few elements run on the scalar loops, this JVM's on the Vector API: the same bits
         assertEquals(PrintGradients.lines(), child.subList(1, child.size()));
     }
