@@ -57,10 +57,10 @@ public final class ElementMath {
     static final boolean VECTOR;
     /** True: the gates are open from the first call ({@code -Dsparkprop.vectorMath=eager}). */
     static final boolean EAGER;
-    private static final VectorGate SIGMOID_FLOAT;
-    private static final VectorGate SIGMOID_DOUBLE;
-    private static final VectorGate TANH_FLOAT;
-    private static final VectorGate TANH_DOUBLE;
+    static final VectorGate SIGMOID_FLOAT;
+    static final VectorGate SIGMOID_DOUBLE;
+    static final VectorGate TANH_FLOAT;
+    static final VectorGate TANH_DOUBLE;
     private static final String DESCRIPTION;
 
     // The exponential's constants, float then double; VectorMath uses these same ones.

@@ -12,9 +12,9 @@ import java.util.Objects;
 final class FloatNetwork extends DenseNetwork<float[]> {
     private static final float LEAKY_SLOPE = (float) Activation.LEAKY_SLOPE;
     /** The ReLU family's kernels on the Vector API once warm (ElementMath has sigmoid's and tanh's). */
-    private static final VectorGate LEAKY_RELU = new VectorGate(VectorGate.RELU_ELEMENTS);
-    private static final VectorGate RELU_BACKWARD = new VectorGate(VectorGate.RELU_ELEMENTS);
-    private static final VectorGate LEAKY_RELU_BACKWARD = new VectorGate(VectorGate.RELU_ELEMENTS);
+    static final VectorGate LEAKY_RELU = new VectorGate(VectorGate.RELU_ELEMENTS);
+    static final VectorGate RELU_BACKWARD = new VectorGate(VectorGate.RELU_ELEMENTS);
+    static final VectorGate LEAKY_RELU_BACKWARD = new VectorGate(VectorGate.RELU_ELEMENTS);
 
     FloatNetwork(Topology topology, BLAS blas) {
         super(topology, Precision.FLOAT, blas);

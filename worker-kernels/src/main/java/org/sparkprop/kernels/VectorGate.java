@@ -8,16 +8,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Why: the Vector API's code runs boxed, a vector object per operation, until C2 has compiled it, and C2 gets to
  * it late, because that slow code makes the API's own methods hot and they fill C2's queue first. On the project's
- * machine a sigmoid over 32,768 floats took 7 to 45 ms a call for its first 80 calls in a fresh JVM, then 21 µs; the
- * scalar loop took 35 ms for its first call, 0.4 ms for the next 30 and 0.19 to 0.24 ms once C2 had compiled it. Counted over a fresh JVM's first 300 calls,
- * the Vector API's warm-up cost 0.7 to 0.8 s for sigmoid and tanh and 0.5 s for ReLU's backward pass (most of it
- * loading and compiling the API itself), the scalar loops' 20 to 60 ms; in a JVM whose other kernels had already
- * warmed the API, a sigmoid network's first epoch still took 0.3 s instead of 0.11 s. So a short run (a test, a
- * small model, the first epochs of any run) is fastest on the scalar loops, a long one on the Vector API once warm;
- * the gate runs the scalar loops until they have lost about what the warm-up costs, then switches (the
- * ski-rental rule, within twice the better choice made in hindsight). The thresholds are elements, not time, so the
- * choice never depends on how busy the machine is; they are counted per kernel, over all threads, from this JVM's
- * start.
+ * machine a sigmoid over 32,768 floats took 7 to 45 ms a call for its first 80 calls in a fresh JVM, then 21 µs;
+ * the scalar loop took 35 ms for its first call, 0.4 ms for the next 30 and 0.19 to 0.24 ms once C2 had compiled
+ * it. Counted over a fresh JVM's first 300 calls, the Vector API's warm-up cost 0.7 to 0.8 s for sigmoid and tanh
+ * and 0.5 s for ReLU's backward pass (most of it loading and compiling the API itself), the scalar loops' 20 to
+ * 60 ms; in a JVM whose other kernels had already warmed the API, a sigmoid network's first epoch still took 0.3 s
+ * instead of 0.11 s. So a short run (a test, a small model, the first epochs of any run) is fastest on the scalar
+ * loops, a long one on the Vector API once warm; the gate runs the scalar loops until they have lost about what
+ * the warm-up costs, then switches (the ski-rental rule, within twice the better choice made in hindsight). The
+ * thresholds are elements, not time, so the choice never depends on how busy the machine is; they are counted per
+ * kernel, over all threads, from this JVM's start (docs/benchmarks.md, "Activations that start on the scalar
+ * loops").
  */
 final class VectorGate {
     /**

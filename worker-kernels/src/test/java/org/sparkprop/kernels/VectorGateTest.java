@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /** When an activation leaves the scalar loops for the Vector API ({@link VectorGate}). */
 class VectorGateTest {
@@ -62,6 +64,7 @@ class VectorGateTest {
     }
 
     @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
     void theBuildsTestsRunTheVectorApiFromTheFirstCall() {
         // the surefire JVM has -Dsparkprop.vectorMath=eager, so the other kernel tests exercise the Vector API
         assertTrue(ElementMath.EAGER, ElementMath.description());

@@ -209,6 +209,16 @@ class VectorMathTest {
         assertEquals(PrintGradients.lines(), child.subList(1, child.size()));
     }
 
+    @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
+    void byDefaultEachActivationsElementsAreCountedTowardsItsGate() throws Exception {
+        List<String> child = inNewJvm(true, List.of(), GateCounts.class);
+        // PrintGradients' float networks, one pass each: 37 rows through hidden layers of 19 and 13
+        int each = 37 * (19 + 13);
+        assertEquals(List.of("sigmoid " + each, "tanh " + each, "leaky relu " + each, "relu backward " + each,
+                "leaky relu backward " + each), child.subList(1, child.size()));
+    }
+
     /** The child's gradients (after its description line) against this JVM's, activation by activation. */
     private static void assertGradientsClose(List<String> child) {
         List<String> here = PrintGradients.lines();
@@ -410,6 +420,20 @@ class VectorMathTest {
      * Prints {@link ElementMath#description()} (or the message of the error that choosing raised), then per
      * hidden activation one line: its name and the float gradient of a small network over fixed rows.
      */
+    /** After {@link PrintGradients}' passes, the elements each float activation's gate counted on the scalar loops. */
+    public static final class GateCounts {
+        public static void main(String[] args) {
+            if (ChildJvm.printDescription(ElementMath::description)) {
+                PrintGradients.lines();
+                System.out.println("sigmoid " + ElementMath.SIGMOID_FLOAT.scalarElements());
+                System.out.println("tanh " + ElementMath.TANH_FLOAT.scalarElements());
+                System.out.println("leaky relu " + FloatNetwork.LEAKY_RELU.scalarElements());
+                System.out.println("relu backward " + FloatNetwork.RELU_BACKWARD.scalarElements());
+                System.out.println("leaky relu backward " + FloatNetwork.LEAKY_RELU_BACKWARD.scalarElements());
+            }
+        }
+    }
+
     public static final class PrintGradients {
         public static void main(String[] args) {
             if (ChildJvm.printDescription(ElementMath::description)) {
