@@ -441,6 +441,9 @@ final class BenchCommand implements Main.Command {
     // ---- 3. step overhead ----
 
     private static ObjectNode stepSection(Settings settings, JavaSparkContext sc, Dataset train, Table table) {
+        // the steps timed here are a long run's: its driver's sum on the Vector API, which a run takes only after
+        // thousands of steps (VectorGate)
+        Throughput.warmUpSum();
         int[] rowsPerPartition = Arrays.stream(PartitionFigures.of(sc, train, "bench: rows per partition")).mapToInt(f -> (int) f.rows()).toArray();
         BatchPlan plan = BatchPlan.of(rowsPerPartition, STEP_BATCH);
         int[] sizes = settings.stepNetwork();

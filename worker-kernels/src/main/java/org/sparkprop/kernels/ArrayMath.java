@@ -6,11 +6,12 @@ import java.util.Objects;
  * Element-wise passes over parameter-sized arrays for the driver's side of a step: the partitions' float gradients
  * summed into double, and a gradient's sum of squares.
  * <ul>
- *   <li>The sum runs on the Vector API where {@link ElementMath} chooses it ({@link #VECTOR}) and as a scalar loop
- *       elsewhere, with the same bits: a conversion and an addition per element, each one correctly rounded IEEE 754
+ *   <li>The sum runs on the Vector API where {@link ElementMath} chooses it ({@link #VECTOR}) once it has summed
+ *       {@link VectorGate#SUM_ELEMENTS} elements on the scalar loop ({@link #SUM}), and as a scalar loop elsewhere
+ *       and before, with the same bits: a conversion and an addition per element, each one correctly rounded IEEE 754
  *       operation, in the same order. The JIT does not vectorize a float-to-double sum by itself: for the 203,530
  *       values of a 784-256-10 network, two partitions' shares took about 150 µs in scalar loops and 45 µs on the
- *       Vector API.</li>
+ *       Vector API once compiled.</li>
  *   <li>The sum of squares keeps {@value #LANES} partial sums, element i in lane i mod {@value #LANES}, added up in
  *       lane order at the end: eight chains of additions that the core overlaps, where a single running sum waits on
  *       each addition's latency (101,770 values: 85 µs in one sum, 25 µs in eight). Scalar code, no Vector API.</li>
@@ -24,6 +25,8 @@ public final class ArrayMath {
     public static final int LANES = 8;
     /** True where the vector loops run ({@link ElementMath}'s choice: the module, x86-64, not switched off). */
     static final boolean VECTOR = ElementMath.VECTOR;
+    /** When the float sum leaves its scalar loop for the Vector API. */
+    static final VectorGate SUM = new VectorGate(VectorGate.SUM_ELEMENTS);
 
     private ArrayMath() {
     }
@@ -36,7 +39,7 @@ public final class ArrayMath {
     public static void sumInto(float[] values, int valuesAt, double[] target, int targetAt, int n, boolean first) {
         Objects.checkFromIndexSize(valuesAt, n, values.length);
         Objects.checkFromIndexSize(targetAt, n, target.length);
-        if (VECTOR && n >= VectorArrays.STEP) {
+        if (VECTOR && n >= VectorArrays.STEP && SUM.vector(n)) {
             if (first) {
                 VectorArrays.writeInto(values, valuesAt, target, targetAt, n);
             } else {

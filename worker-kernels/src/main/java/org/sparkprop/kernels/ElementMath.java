@@ -124,7 +124,8 @@ public final class ElementMath {
             DESCRIPTION = EAGER ? api + " from the first call, chosen by -D" + CHOICE_PROPERTY + "=eager"
                     : "scalar Java, then the " + api + " once each activation has computed 2^"
                     + Long.numberOfTrailingZeros(VectorGate.EXPONENTIAL_ELEMENTS) + " elements (sigmoid, tanh) or 2^"
-                    + Long.numberOfTrailingZeros(VectorGate.RELU_ELEMENTS) + " (ReLU's backward pass, leaky ReLU)";
+                    + Long.numberOfTrailingZeros(VectorGate.RELU_ELEMENTS) + " (ReLU's backward pass, leaky ReLU), the driver's sum of "
+                    + "float gradients 2^" + Long.numberOfTrailingZeros(VectorGate.SUM_ELEMENTS);
         }
         SIGMOID_FLOAT = new VectorGate(VectorGate.EXPONENTIAL_ELEMENTS);
         SIGMOID_DOUBLE = new VectorGate(VectorGate.EXPONENTIAL_ELEMENTS);

@@ -153,6 +153,29 @@ public final class Throughput {
     }
 
     /**
+     * Sums a float share into double ({@link ArrayMath#sumInto}, the driver's side of a step) until the sum has left
+     * its scalar loop ({@link VectorGate#SUM_ELEMENTS} elements, about 0.4 s) and then 2^28 elements more on the
+     * Vector API, for C2 to compile it: as a long run's first few thousand steps would, so that a step timed after
+     * this is a long run's. Returns at once where the Vector API does not run.
+     */
+    public static void warmUpSum() {
+        if (!ArrayMath.VECTOR) {
+            return;
+        }
+        float[] share = new float[1 << 16];
+        double[] sum = new double[share.length];
+        Arrays.fill(share, 1f);
+        long calls = 0;
+        for (long onVectors = 0; onVectors < 1L << 28; calls++) {
+            // a share written, a share added, in turn: both of the sum's loops compiled
+            ArrayMath.sumInto(share, 0, sum, 0, share.length, calls % 2 == 0);
+            if (ArrayMath.SUM.isOpen()) {
+                onVectors += share.length;
+            }
+        }
+    }
+
+    /**
      * Seconds per call of each of {@code calls} in its fastest of {@value #ROUNDS} rounds, after a quarter of the time
      * warming up; the calls take turns round by round.
      */

@@ -30,6 +30,12 @@ final class VectorGate {
     static final long EXPONENTIAL_ELEMENTS = 1L << 26;
     /** The ReLU family's backward pass and leaky ReLU: the scalar loops lose 0.9 ns an element, so 2^28 lose 0.25 s. */
     static final long RELU_ELEMENTS = 1L << 28;
+    /**
+     * The driver's sum of float shares into double ({@link ArrayMath#sumInto}): the scalar loop loses 0.26 ns an
+     * element (two shares of 203,530 values: 150 µs against 45 µs), so 2^30 lose 0.28 s, about what the sum's Vector
+     * API cost a fresh JVM's first ReLU run (3 epochs of 784-128-10: 1.01 to 1.10 s with it, 0.74 to 0.79 s without).
+     */
+    static final long SUM_ELEMENTS = 1L << 30;
 
     private final long threshold;
     private final AtomicLong scalarElements = new AtomicLong();
@@ -58,6 +64,11 @@ final class VectorGate {
             open = true;
         }
         return false;
+    }
+
+    /** True once calls run on the Vector API. */
+    boolean isOpen() {
+        return open;
     }
 
     /** Elements computed on the scalar loops so far (for tests). */

@@ -204,7 +204,8 @@ class VectorMathTest {
     void byDefaultAJvmStartsOnTheScalarLoopsWithTheSameResults() throws Exception {
         List<String> child = inNewJvm(true, null);
         assertTrue(child.get(0).matches("scalar Java, then the Vector API \\(jdk\\.incubator\\.vector, \\d+ float lanes\\) once each "
-                + "activation has computed 2\\^26 elements \\(sigmoid, tanh\\) or 2\\^28 \\(ReLU's backward pass, leaky ReLU\\)"), child.get(0));
+                + "activation has computed 2\\^26 elements \\(sigmoid, tanh\\) or 2\\^28 \\(ReLU's backward pass, leaky ReLU\\), the driver's "
+                + "sum of float gradients 2\\^30"), child.get(0));
         // the child's few elements run on the scalar loops, this JVM's on the Vector API: the same bits
         assertEquals(PrintGradients.lines(), child.subList(1, child.size()));
     }
@@ -216,7 +217,7 @@ class VectorMathTest {
         // PrintGradients' float networks, one pass each: 37 rows through hidden layers of 19 and 13
         int each = 37 * (19 + 13);
         assertEquals(List.of("sigmoid " + each, "tanh " + each, "leaky relu " + each, "relu backward " + each,
-                "leaky relu backward " + each), child.subList(1, child.size()));
+                "leaky relu backward " + each, "sum 5000"), child.subList(1, child.size()));
     }
 
     /** The child's gradients (after its description line) against this JVM's, activation by activation. */
@@ -420,7 +421,27 @@ class VectorMathTest {
      * Prints {@link ElementMath#description()} (or the message of the error that choosing raised), then per
      * hidden activation one line: its name and the float gradient of a small network over fixed rows.
      */
-    /** After {@link PrintGradients}' passes, the elements each float activation's gate counted on the scalar loops. */
+    @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
+    void warmingTheSumUpForBenchOpensItsGateInADefaultJvm() throws Exception {
+        assertEquals(List.of("false", "true"), inNewJvm(true, List.of(), WarmUpSum.class).subList(1, 3));
+    }
+
+    /** Whether the sum's gate is open before and after {@link Throughput#warmUpSum()}. */
+    public static final class WarmUpSum {
+        public static void main(String[] args) {
+            if (ChildJvm.printDescription(ElementMath::description)) {
+                System.out.println(ArrayMath.SUM.isOpen());
+                Throughput.warmUpSum();
+                System.out.println(ArrayMath.SUM.isOpen());
+            }
+        }
+    }
+
+    /**
+     * After {@link PrintGradients}' passes and a sum of 5,000 floats, the elements each float activation's gate and
+     * the sum's counted on the scalar loops.
+     */
     public static final class GateCounts {
         public static void main(String[] args) {
             if (ChildJvm.printDescription(ElementMath::description)) {
@@ -430,6 +451,8 @@ class VectorMathTest {
                 System.out.println("leaky relu " + FloatNetwork.LEAKY_RELU.scalarElements());
                 System.out.println("relu backward " + FloatNetwork.RELU_BACKWARD.scalarElements());
                 System.out.println("leaky relu backward " + FloatNetwork.LEAKY_RELU_BACKWARD.scalarElements());
+                ArrayMath.sumInto(new float[5000], 0, new double[5000], 0, 5000, true);
+                System.out.println("sum " + ArrayMath.SUM.scalarElements());
             }
         }
     }
