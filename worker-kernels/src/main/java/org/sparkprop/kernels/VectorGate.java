@@ -3,8 +3,9 @@ package org.sparkprop.kernels;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Whether one of {@link VectorMath}'s kernels runs on the Vector API yet: the scalar loops (the same bits) until the
- * kernel has computed a set number of elements in this JVM, then the Vector API for good.
+ * Whether a kernel on the Vector API ({@link VectorMath}'s activations, {@link VectorArrays}' sum) runs there yet:
+ * the scalar loops (the same bits) until the kernel has computed a set number of elements in this JVM, then the
+ * Vector API for good.
  *
  * <p>Why: the Vector API's code runs boxed, a vector object per operation, until C2 has compiled it, and C2 gets to
  * it late, because that slow code makes the API's own methods hot and they fill C2's queue first. On the project's
