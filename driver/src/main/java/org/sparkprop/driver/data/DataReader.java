@@ -435,8 +435,7 @@ public final class DataReader {
     static Cached cacheAndCount(JavaSparkContext sc, JavaRDD<Block> blocks, String description) {
         blocks.persist(StorageLevel.MEMORY_ONLY());
         try {
-            PartitionFigures[] partitions = PartitionFigures.of(
-                    run(sc, description, () -> SparkJobs.runOnPartitions(sc, blocks, new PartitionFigures.Of(), double[].class, description)));
+            PartitionFigures[] partitions = run(sc, description, () -> PartitionFigures.of(sc, blocks, description));
             long rows = 0;
             long bytes = 0;
             for (PartitionFigures figures : partitions) {

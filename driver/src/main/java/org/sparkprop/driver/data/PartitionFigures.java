@@ -1,6 +1,7 @@
 package org.sparkprop.driver.data;
 
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.SparkJobs;
 import scala.collection.Iterator;
@@ -19,7 +20,7 @@ import scala.collection.Iterator;
 public record PartitionFigures(long rows, long bytes, double weightSum, long nonZeros, int mostNonZerosInARow) {
 
     /** The figures of each partition's blocks, travelling as a double[] (a type every serializer takes). */
-    public static final class Of implements SparkJobs.PartitionFunction<Block, double[]> {
+    static final class Of implements SparkJobs.PartitionFunction<Block, double[]> {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -54,11 +55,12 @@ public record PartitionFigures(long rows, long bytes, double weightSum, long non
         if (data.partitions() != null) {
             return data.partitions();
         }
-        return of(SparkJobs.runOnPartitions(sc, data.blocks(), new Of(), double[].class, description));
+        return of(sc, data.blocks(), description);
     }
 
-    /** What {@link Of} sent, partition by partition. */
-    static PartitionFigures[] of(double[][] sent) {
+    /** The figures of each partition of {@code blocks}, from a job labelled {@code description} (which caches them where persisted). */
+    static PartitionFigures[] of(JavaSparkContext sc, JavaRDD<Block> blocks, String description) {
+        double[][] sent = SparkJobs.runOnPartitions(sc, blocks, new Of(), double[].class, description);
         PartitionFigures[] figures = new PartitionFigures[sent.length];
         for (int p = 0; p < sent.length; p++) {
             double[] s = sent[p];
